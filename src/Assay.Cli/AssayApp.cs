@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Assay.Cli.Commands;
+
+namespace Assay.Cli;
+
+/// <summary>The `assay` command line: builds the verbs and maps parse errors to exit code 2.</summary>
+public static class AssayApp
+{
+    public static async Task<int> RunAsync(string[] args, CliConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var root = new RootCommand("Assay: a sandboxed verifier for machine-written code.")
+        {
+            RunCommand.Build(console),
+            ToolchainsCommand.Build(console),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) await console.Error.WriteLineAsync("assay: " + error.Message);
+            await console.Error.WriteLineAsync("Try `assay --help`.");
+            return ExitCodes.BadInput;
+        }
+        var config = new InvocationConfiguration { Output = console.Out, Error = console.Error };
+        try
+        {
+            return await parse.InvokeAsync(config);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            await console.Error.WriteLineAsync("assay: internal error: " + ex);
+            return ExitCodes.AssayFault;
+        }
+    }
+}

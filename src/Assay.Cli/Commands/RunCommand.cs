@@ -1,0 +1,127 @@
+using System.CommandLine;
+using Assay.Cli.Rendering;
+using Assay.Core.Execution;
+using Assay.Execution.Running;
+using Assay.Execution.Toolchains;
+
+namespace Assay.Cli.Commands;
+
+/// <summary>`assay run`: one untrusted program, sandboxed, with its verdict and measurements.</summary>
+internal static class RunCommand
+{
+    public static Command Build(CliConsole console)
+    {
+        var lang = new Option<string>("--lang", "-l") { Description = "Language (see `assay toolchains`).", Required = true };
+        var file = new Option<FileInfo?>("--file", "-f") { Description = "Source file to run." };
+        var code = new Option<string?>("--code", "-c") { Description = "Source code given inline." };
+        var stdin = new Option<FileInfo?>("--stdin") { Description = "File fed to the program's standard input." };
+        var timeLimit = new Option<double?>("--time-limit", "-t") { Description = "CPU time limit in seconds (wall limit: twice that, at least +1 s)." };
+        var memoryLimit = new Option<long?>("--memory-limit", "-m") { Description = "Memory limit in MB." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the program's output." };
+        var command = new Command("run", "Run one program in the sandbox and report how it ended.")
+        {
+            lang, file, code, stdin, timeLimit, memoryLimit, json,
+        };
+        command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new RunArguments(
+            parse.GetValue(lang)!, parse.GetValue(file), parse.GetValue(code), parse.GetValue(stdin),
+            parse.GetValue(timeLimit), parse.GetValue(memoryLimit), parse.GetValue(json)), cancellationToken));
+        return command;
+    }
+
+    private sealed record RunArguments(string Language, FileInfo? File, string? Code, FileInfo? Stdin, double? TimeLimit,
+        long? MemoryLimitMb, bool Json);
+
+    private static async Task<int> ExecuteAsync(CliConsole console, RunArguments args, CancellationToken cancellationToken)
+    {
+        if ((args.File is null) == (args.Code is null))
+            return await Fail(console, ExitCodes.BadInput, "give exactly one of --file and --code");
+        string source;
+        try
+        {
+            source = args.Code ?? await System.IO.File.ReadAllTextAsync(args.File!.FullName, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return await Fail(console, ExitCodes.BadInput, $"cannot read {args.File!.FullName}: {ex.Message}");
+        }
+        byte[] input = [];
+        if (args.Stdin is not null)
+        {
+            try
+            {
+                input = await System.IO.File.ReadAllBytesAsync(args.Stdin.FullName, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return await Fail(console, ExitCodes.BadInput, $"cannot read {args.Stdin.FullName}: {ex.Message}");
+            }
+        }
+        if (args.TimeLimit is <= 0 or > 3600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 3600 seconds");
+        if (args.MemoryLimitMb is < 1 or > 65536) return await Fail(console, ExitCodes.BadInput, "--memory-limit must be between 1 and 65536 MB");
+
+        var (runner, problem) = ProgramRunner.Create(concurrency: 1);
+        if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
+        using (runner)
+        {
+            var resolution = runner.ResolveLanguage(args.Language);
+            if (resolution is null)
+            {
+                var known = string.Join(", ", runner.Catalog.Definitions.Select(d => d.Name));
+                return await Fail(console, ExitCodes.BadInput, $"unknown language `{args.Language}` (known: {known})");
+            }
+            if (resolution.Toolchain is not { } toolchain) return await Fail(console, ExitCodes.AssayFault, resolution.Problem!);
+
+            var limits = UserLimits(toolchain, args);
+            var report = await runner.RunAsync(toolchain, source, input, limits, cancellationToken);
+            if (args.Json)
+            {
+                await console.Out.WriteLineAsync(ReportJson.Serialize(report, toolchain.Name, toolchain.Version));
+            }
+            else
+            {
+                if (report.Compile is { Status: not RunStatus.Ok } failedCompile)
+                {
+                    await console.Error.WriteAsync(failedCompile.Stdout + failedCompile.Stderr);
+                }
+                await console.Out.WriteAsync(report.Run.Stdout);
+                await console.Error.WriteAsync(report.Run.Stderr);
+                await console.Error.WriteLineAsync(Summary(report));
+            }
+            return report.Status == RunStatus.SandboxError ? ExitCodes.AssayFault : ExitCodes.Success;
+        }
+    }
+
+    private static ResourceLimits UserLimits(Toolchain toolchain, RunArguments args)
+    {
+        var limits = toolchain.RunLimits(ResourceLimits.Default);
+        if (args.TimeLimit is { } seconds)
+        {
+            var cpu = TimeSpan.FromSeconds(seconds);
+            limits = limits with { CpuTime = cpu, WallTime = TimeSpan.FromSeconds(Math.Max(seconds * 2, seconds + 1)) };
+        }
+        if (args.MemoryLimitMb is { } mb) limits = limits with { MemoryKb = mb * 1024 };
+        return limits;
+    }
+
+    private static string Summary(RunReport report)
+    {
+        var run = report.Run;
+        var parts = new List<string> { "assay: " + report.Status.ToWireName() };
+        if (report.Compile is { } compile) parts.Add($"compile {compile.WallTimeMs:F0} ms{(compile.Cached ? " (cached)" : "")}");
+        if (run.ExitCode is { } code) parts.Add($"exit {code}");
+        if (run.Signal is { } signal) parts.Add($"signal {signal}");
+        parts.Add($"{run.WallTimeMs:F1} ms wall");
+        parts.Add($"{run.CpuTimeMs:F1} ms cpu");
+        parts.Add($"{run.PeakMemoryKb / 1024.0:F1} MB peak");
+        var message = report.Status == RunStatus.CompileError ? null : run.Message;
+        if (message is not null && report.Status != RunStatus.RuntimeError) parts.Add(message);
+        if (run.StdoutTruncated) parts.Add("stdout truncated");
+        return string.Join(" · ", parts);
+    }
+
+    private static async Task<int> Fail(CliConsole console, int exitCode, string message)
+    {
+        await console.Error.WriteLineAsync("assay: " + message);
+        return exitCode;
+    }
+}

@@ -1,0 +1,3 @@
+using Assay.Cli;
+
+return await AssayApp.RunAsync(args, CliConsole.Standard());

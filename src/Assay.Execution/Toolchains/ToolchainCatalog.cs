@@ -1,0 +1,285 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Assay.Execution.Sandboxing;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Assay.Execution.Toolchains;
+
+/// <summary>
+/// The languages Assay knows, read from `toolchains/*.yaml`, and their tools found on this host (once per
+/// process: resolving runs each toolchain's version command).
+/// </summary>
+public sealed class ToolchainCatalog
+{
+    private readonly Dictionary<string, ToolchainDefinition> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ToolchainDefinition> _definitions = [];
+    private readonly ConcurrentDictionary<string, Lazy<ToolchainResolution>> _resolved = new(StringComparer.OrdinalIgnoreCase);
+
+    public ToolchainCatalog(IEnumerable<ToolchainDefinition> definitions)
+    {
+        foreach (var definition in definitions)
+        {
+            _definitions.Add(definition);
+            _byName[definition.Name] = definition;
+            foreach (var alias in definition.Aliases) _byName.TryAdd(alias, definition);
+        }
+    }
+
+    public IReadOnlyList<ToolchainDefinition> Definitions => _definitions;
+
+    /// <summary>The toolchain files shipped next to Assay, plus any in $ASSAY_TOOLCHAINS (which win on name clashes).</summary>
+    public static ToolchainCatalog LoadDefault()
+    {
+        var dirs = new List<string> { Path.Combine(AppContext.BaseDirectory, "toolchains") };
+        if (System.Environment.GetEnvironmentVariable("ASSAY_TOOLCHAINS") is { Length: > 0 } extra)
+            dirs.AddRange(extra.Split(':', StringSplitOptions.RemoveEmptyEntries));
+        return LoadFrom(dirs);
+    }
+
+    public static ToolchainCatalog LoadFrom(IEnumerable<string> directories)
+    {
+        var byName = new Dictionary<string, ToolchainDefinition>(StringComparer.OrdinalIgnoreCase);
+        foreach (var dir in directories.Where(Directory.Exists))
+        {
+            foreach (var file in Directory.GetFiles(dir, "*.yaml").Order(StringComparer.Ordinal))
+            {
+                var definition = Parse(File.ReadAllText(file), file);
+                byName[definition.Name] = definition;
+            }
+        }
+        return new ToolchainCatalog(byName.Values.OrderBy(d => d.Name, StringComparer.Ordinal));
+    }
+
+    /// <summary>Parses one toolchain file; a malformed file is an error naming the file and what is wrong.</summary>
+    public static ToolchainDefinition Parse(string yaml, string origin)
+    {
+        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        ToolchainDefinition definition;
+        try
+        {
+            definition = deserializer.Deserialize<ToolchainDefinition>(yaml)
+                ?? throw new InvalidDataException($"{origin}: empty toolchain file");
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new InvalidDataException($"{origin}: {ex.Message}", ex);
+        }
+        if (string.IsNullOrWhiteSpace(definition.Name)) throw new InvalidDataException($"{origin}: `name` is required");
+        if (string.IsNullOrWhiteSpace(definition.SourceFile)) throw new InvalidDataException($"{origin}: `source_file` is required");
+        if (definition.Run.Count == 0) throw new InvalidDataException($"{origin}: `run` is required");
+        if (string.IsNullOrEmpty(definition.DisplayName)) definition.DisplayName = definition.Name;
+        foreach (var command in new[] { definition.Run, definition.Compile, definition.Version })
+        {
+            foreach (var arg in command ?? [])
+            {
+                foreach (var placeholder in Placeholders(arg))
+                {
+                    if (placeholder != "source" && !definition.Tools.ContainsKey(placeholder))
+                        throw new InvalidDataException($"{origin}: `{{{placeholder}}}` names no tool in `tools`");
+                }
+            }
+        }
+        return definition;
+    }
+
+    public ToolchainDefinition? Find(string nameOrAlias) => _byName.GetValueOrDefault(nameOrAlias);
+
+    /// <summary>Finds the toolchain's tools and version on this host (cached).</summary>
+    public ToolchainResolution Resolve(ToolchainDefinition definition, bool sandboxUidMustReach)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return _resolved.GetOrAdd(definition.Name, _ => new Lazy<ToolchainResolution>(() => ResolveNow(definition, sandboxUidMustReach))).Value;
+    }
+
+    private static ToolchainResolution ResolveNow(ToolchainDefinition definition, bool sandboxUidMustReach)
+    {
+        var tools = new Dictionary<string, string>();
+        var mounts = new List<HostMount>();
+        foreach (var (name, tool) in definition.Tools)
+        {
+            var found = tool.Candidates.Select(c => FindCandidate(c, tool.Directory)).FirstOrDefault(p => p is not null);
+            if (found is null)
+            {
+                var hint = tool.Install.Length > 0 ? $"; install it with `{tool.Install}`" : "";
+                return new ToolchainResolution(definition, null,
+                    $"{definition.DisplayName}: `{name}` not found (looked for {string.Join(", ", tool.Candidates)}){hint}");
+            }
+            if (sandboxUidMustReach && FirstUnsearchableAncestor(found) is { } blocked)
+            {
+                return new ToolchainResolution(definition, null,
+                    $"{definition.DisplayName}: `{name}` is at {found}, but the sandbox's unprivileged user cannot reach it " +
+                    $"({blocked} is not searchable by others){(tool.Install.Length > 0 ? $"; install a system-wide copy with `{tool.Install}`" : "")}");
+            }
+            tools[name] = found;
+            if (!found.StartsWith("/usr/", StringComparison.Ordinal))
+            {
+                // A tool outside /usr brings its installation directory (the parent of its bin/) into the sandbox.
+                var dir = tool.Directory ? found : Path.GetDirectoryName(found)!;
+                var prefix = Path.GetFileName(dir) == "bin" ? Path.GetDirectoryName(dir)! : dir;
+                mounts.Add(new HostMount(prefix, prefix));
+            }
+        }
+        foreach (var pattern in definition.Mounts)
+        {
+            foreach (var path in ExpandGlob(pattern)) mounts.Add(new HostMount(path, path));
+        }
+
+        string Fill(string arg) => FillPlaceholders(arg, tools, definition.SourceFile);
+        var version = definition.Version.Count > 0 ? ReadVersion(definition.Version.Select(Fill).ToList()) : "unknown";
+        var compile = definition.Compile?.Select(Fill).ToList();
+        var run = definition.Run.Select(Fill).ToList();
+        var fingerprint = new StringBuilder()
+            .AppendJoin('\u0001', [definition.Name, version, string.Join('\u0002', compile ?? []), string.Join('\u0002', run)])
+            .AppendJoin('\u0001', definition.Files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "\u0002" + f.Value))
+            .AppendJoin('\u0001', definition.Env.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "\u0002" + f.Value))
+            .ToString();
+        return new ToolchainResolution(definition, new Toolchain
+        {
+            Definition = definition,
+            Version = version,
+            CompileCommand = compile,
+            RunCommand = run,
+            Mounts = mounts.DistinctBy(m => m.HostPath).ToList(),
+            Fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint))),
+        }, null);
+    }
+
+    private static IEnumerable<string> Placeholders(string arg)
+    {
+        for (var start = arg.IndexOf('{', StringComparison.Ordinal); start >= 0; start = arg.IndexOf('{', start + 1))
+        {
+            var end = arg.IndexOf('}', start);
+            if (end < 0) yield break;
+            var name = arg[(start + 1)..end];
+            if (name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c == '_')) yield return name;
+        }
+    }
+
+    private static string FillPlaceholders(string arg, Dictionary<string, string> tools, string sourceFile)
+    {
+        var result = arg.Replace("{source}", sourceFile, StringComparison.Ordinal);
+        foreach (var (name, path) in tools) result = result.Replace("{" + name + "}", path, StringComparison.Ordinal);
+        return result;
+    }
+
+    private static string? FindCandidate(string candidate, bool directory)
+    {
+        if (candidate.StartsWith('/'))
+        {
+            var match = ExpandGlob(candidate).Where(p => directory ? Directory.Exists(p) : File.Exists(p)).LastOrDefault();
+            return match is null ? null : RealPath(match);
+        }
+        foreach (var dir in (System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // Version-manager shims (pyenv, rbenv, ...) cost a shell per start and do not work inside a sandbox.
+            if (dir.Contains("/shims", StringComparison.Ordinal)) continue;
+            var path = Path.Combine(dir, candidate);
+            if (File.Exists(path)) return RealPath(path);
+        }
+        return null;
+    }
+
+    /// <summary>Follows symlinks (alternatives, version managers) so the sandbox mounts the real installation.</summary>
+    private static string RealPath(string path)
+    {
+        var info = new FileInfo(path);
+        var target = info.ResolveLinkTarget(returnFinalTarget: true);
+        return target?.FullName ?? info.FullName;
+    }
+
+    /// <summary>Expands `*` in any path segment; results sorted so the last is the highest version.</summary>
+    internal static List<string> ExpandGlob(string pattern)
+    {
+        var segments = pattern.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var current = new List<string> { "/" };
+        foreach (var segment in segments)
+        {
+            var next = new List<string>();
+            foreach (var dir in current)
+            {
+                if (segment.Contains('*', StringComparison.Ordinal))
+                {
+                    if (!Directory.Exists(dir)) continue;
+                    next.AddRange(Directory.EnumerateFileSystemEntries(dir, segment).Order(NaturalComparer.Instance));
+                }
+                else
+                {
+                    var path = Path.Combine(dir, segment);
+                    if (Path.Exists(path)) next.Add(path);
+                }
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    private static string? FirstUnsearchableAncestor(string path)
+    {
+        for (var dir = Path.GetDirectoryName(path); dir is not null && dir != "/"; dir = Path.GetDirectoryName(dir))
+        {
+            if (!File.GetUnixFileMode(dir).HasFlag(UnixFileMode.OtherExecute)) return dir;
+        }
+        return null;
+    }
+
+    private static string ReadVersion(List<string> command)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo(command[0])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in command.Skip(1)) psi.ArgumentList.Add(arg);
+            using var process = Process.Start(psi)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(20_000))
+            {
+                process.Kill(entireProcessTree: true);
+                return "unknown (version command timed out)";
+            }
+            var text = stdout.Result + "\n" + stderr.Result;
+            return text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return "unknown (" + ex.Message + ")";
+        }
+    }
+
+    /// <summary>Orders "go-1.9" before "go-1.19" so globs pick the newest installed version.</summary>
+    private sealed class NaturalComparer : IComparer<string>
+    {
+        public static readonly NaturalComparer Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            if (x is null || y is null) return string.CompareOrdinal(x, y);
+            int i = 0, j = 0;
+            while (i < x.Length && j < y.Length)
+            {
+                if (char.IsDigit(x[i]) && char.IsDigit(y[j]))
+                {
+                    var si = i; while (i < x.Length && char.IsDigit(x[i])) i++;
+                    var sj = j; while (j < y.Length && char.IsDigit(y[j])) j++;
+                    var a = x[si..i].TrimStart('0'); var b = y[sj..j].TrimStart('0');
+                    if (a.Length != b.Length) return a.Length.CompareTo(b.Length);
+                    var c = string.CompareOrdinal(a, b);
+                    if (c != 0) return c;
+                }
+                else
+                {
+                    if (x[i] != y[j]) return x[i].CompareTo(y[j]);
+                    i++; j++;
+                }
+            }
+            return (x.Length - i).CompareTo(y.Length - j);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+namespace Assay.Execution.Toolchains;
+
+/// <summary>
+/// One language, as written in `toolchains/NAME.yaml`. Adding a language means adding such a file:
+/// where its tools are, how to compile (optional) and run a program, and what it needs beyond the defaults.
+/// Commands are argument lists (no shell), with `{tool}` placeholders replaced by resolved tool paths.
+/// </summary>
+public sealed class ToolchainDefinition
+{
+    /// <summary>The name users pass to `--lang`.</summary>
+    public string Name { get; set; } = "";
+
+    public string DisplayName { get; set; } = "";
+
+    /// <summary>Other accepted names (`py`, `c++`, `js`, ...).</summary>
+    public List<string> Aliases { get; set; } = [];
+
+    /// <summary>The file the program's source is written to (some compilers care: Java wants Main.java).</summary>
+    public string SourceFile { get; set; } = "";
+
+    /// <summary>Tools the commands refer to, each found on the host once.</summary>
+    public Dictionary<string, ToolDefinition> Tools { get; set; } = [];
+
+    /// <summary>A command whose first output line names the toolchain's version (run on the host).</summary>
+    public List<string> Version { get; set; } = [];
+
+    /// <summary>Compile command, run once per distinct source; absent for interpreted languages.</summary>
+    public List<string>? Compile { get; set; }
+
+    public List<string> Run { get; set; } = [];
+
+    /// <summary>Extra files written next to the source before compiling (or running), by name.</summary>
+    public Dictionary<string, string> Files { get; set; } = [];
+
+    /// <summary>Host paths (globs allowed) mounted read-only at the same place, beyond /usr and the defaults.</summary>
+    public List<string> Mounts { get; set; } = [];
+
+    public Dictionary<string, string> Env { get; set; } = [];
+
+    /// <summary>Overrides of the default run limits (a JVM needs more threads than a script).</summary>
+    public LimitOverrides? RunLimits { get; set; }
+
+    public LimitOverrides? CompileLimits { get; set; }
+}
+
+public sealed class ToolDefinition
+{
+    /// <summary>Absolute paths (globs allowed, highest match wins) or bare names looked up on PATH, tried in order.</summary>
+    public List<string> Candidates { get; set; } = [];
+
+    /// <summary>What to install when none is found, shown to the user as is.</summary>
+    public string Install { get; set; } = "";
+
+    /// <summary>The tool is a directory (a reference-assembly folder, say) rather than an executable.</summary>
+    public bool Directory { get; set; }
+}
+
+public sealed class LimitOverrides
+{
+    public double? WallSeconds { get; set; }
+    public double? CpuSeconds { get; set; }
+    public long? MemoryMb { get; set; }
+    public int? Processes { get; set; }
+    public int? OpenFiles { get; set; }
+    public long? FileSizeMb { get; set; }
+    public long? OutputMb { get; set; }
+    public long? TmpfsMb { get; set; }
+
+    public Core.Execution.ResourceLimits ApplyTo(Core.Execution.ResourceLimits limits) => limits with
+    {
+        WallTime = WallSeconds is { } w ? TimeSpan.FromSeconds(w) : limits.WallTime,
+        CpuTime = CpuSeconds is { } c ? TimeSpan.FromSeconds(c) : limits.CpuTime,
+        MemoryKb = MemoryMb is { } m ? m * 1024 : limits.MemoryKb,
+        MaxProcesses = Processes ?? limits.MaxProcesses,
+        MaxOpenFiles = OpenFiles ?? limits.MaxOpenFiles,
+        MaxFileSizeKb = FileSizeMb is { } f ? f * 1024 : limits.MaxFileSizeKb,
+        MaxOutputBytes = OutputMb is { } o ? o * 1024 * 1024 : limits.MaxOutputBytes,
+        TmpfsKb = TmpfsMb is { } t ? t * 1024 : limits.TmpfsKb,
+    };
+}
