@@ -1,0 +1,3 @@
+# A candidate that never stops: Assay reports time_limit instead of hanging.
+while True:
+    pass

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the example programs through `assay run` and prints each verdict: the end-to-end demo that the
+# README's first quickstart command calls.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+assay="$here/../assay"
+run() {
+  local lang="$1" file="$2" input="$3"; shift 3
+  printf '\n$ assay run --lang %s --file examples/programs/%s %s\n' "$lang" "$file" "$*"
+  "$assay" run --lang "$lang" --file "$here/programs/$file" --stdin <(printf '%s' "$input") "$@"
+}
+"$assay" toolchains
+run python hello.py "world"
+run cpp sum.cpp "40 2"
+run cpp sum.cpp "1 2"          # second run of the same source: the compile is served from the cache
+run java Main.java "20 22"
+run javascript fib.js "90"
+run python loop_forever.py "" --time-limit 1
+run python memory_hog.py "" --memory-limit 128
+run python escape.py ""
+printf '\n$ assay run --lang python --file examples/programs/hello.py --json\n'
+"$assay" run --lang python --file "$here/programs/hello.py" --stdin <(printf 'json') --json

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine for Assay: bubblewrap (the sandbox), a C compiler (for the sandbox
+# supervisor) and the language toolchains, then builds Assay. Safe to re-run: it installs only what is missing.
+# Needs root for apt-get; without root it prints what to install and builds what it can.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# command-to-check:debian-package
+wanted=(
+  "bwrap:bubblewrap"
+  "cc:gcc"
+  "g++:g++"
+  "/usr/bin/python3:python3-minimal"
+  "node:nodejs"
+  "tsc:node-typescript"
+  "javac:default-jdk-headless"
+  "/usr/lib/go-*/bin/go:golang-go"
+  "/usr/bin/rustc:rustc"
+  "lua5.4:lua5.4"
+  "ruby:ruby"
+  "php:php-cli"
+)
+missing=()
+for entry in "${wanted[@]}"; do
+  cmd="${entry%%:*}"; pkg="${entry##*:}"
+  if [[ "$cmd" == /* ]]; then
+    compgen -G "$cmd" > /dev/null || missing+=("$pkg")
+  else
+    command -v "$cmd" > /dev/null 2>&1 || missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) == 0 ]]; then
+    echo "setup: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # Install one by one so that a package missing from this distribution only loses its own language.
+    for pkg in "${missing[@]}"; do
+      apt-get install -y -qq --no-install-recommends "$pkg" > /dev/null 2>&1 \
+        || echo "setup: could not install $pkg; that language will show as missing in 'assay toolchains'" >&2
+    done
+  else
+    echo "setup: not root; install these for full language coverage: sudo apt-get install ${missing[*]}" >&2
+  fi
+fi
+
+command -v bwrap > /dev/null 2>&1 || { echo "setup: bubblewrap is required: apt-get install bubblewrap" >&2; exit 1; }
+command -v cc > /dev/null 2>&1 || { echo "setup: a C compiler is required to build the sandbox supervisor: apt-get install gcc" >&2; exit 1; }
+
+echo "setup: building Assay" >&2
+dotnet build "$root/Assay.slnx" -c Release -nologo -v q 2>&1 | grep -E "error|Warn|Elapsed" >&2 || true
+# The CLI wrapper builds its own copy on first use; doing it here keeps the first `./assay` call quiet.
+"$root/assay" --help > /dev/null
