@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -378,7 +379,10 @@ static void run_one(const options_t *o, char **argv, const char *stdin_data, siz
                 _exit(127);
             }
         }
-        execv(argv[0], argv);
+        /* bubblewrap gets an empty environment: its own process (pid 1 in the sandbox) is readable by the
+           candidate through /proc/1/environ, so nothing of Assay's environment may reach it. */
+        char *empty_env[] = { NULL };
+        execve(argv[0], argv, empty_env);
         char m[256];
         int n = snprintf(m, sizeof m, "Xcannot execute %s: %s", argv[0], strerror(errno));
         if (write(READY_FD, m, (size_t)n) < 0) {}
@@ -464,6 +468,15 @@ static void run_one(const options_t *o, char **argv, const char *stdin_data, siz
         wait4(pid, &status, 0, &ru);
     }
     int64_t wall_ns = now_ns() - start;
+    /* bubblewrap's outer process can exit before its init (pid 1 in the sandbox) is reaped; as the
+       subreaper the supervisor inherits it, and the run is over only when no process of it is left. */
+    cgroup_kill_all(&cg);
+    for (int64_t reap_deadline = now_ns() + 2000000000LL;;) {
+        pid_t r = waitpid(-1, NULL, WNOHANG);
+        if (r > 0) continue;
+        if (r < 0 || now_ns() > reap_deadline) break;   /* ECHILD: nothing left */
+        usleep(1000);
+    }
     for (int s = 0; s < 2; s++) if (streams[s].open) close(streams[s].fd);
     if (ready_open) close(pready[0]);
     if (stdin_open) close(pin[1]);
@@ -502,6 +515,8 @@ static void run_one(const options_t *o, char **argv, const char *stdin_data, siz
 
 static void serve(void) {
     signal(SIGPIPE, SIG_IGN);
+    /* Orphans of a run (bubblewrap's init, anything that escaped it) are re-parented here, not to the host's init. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     for (;;) {
         uint32_t len;
         int r = read_full(0, &len, 4);

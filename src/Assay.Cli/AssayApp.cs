@@ -13,6 +13,7 @@ public static class AssayApp
         {
             RunCommand.Build(console),
             ToolchainsCommand.Build(console),
+            EvalCommand.Build(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

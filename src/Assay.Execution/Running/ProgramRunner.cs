@@ -60,15 +60,18 @@ public sealed class ProgramRunner : IDisposable
         ArgumentNullException.ThrowIfNull(toolchain);
         ArgumentNullException.ThrowIfNull(source);
         var key = ProgramKey(toolchain, source);
-        var lazy = _preparing.GetOrAdd(key, k => new Lazy<Task<PreparedProgram>>(() => PrepareNowAsync(toolchain, source, k, cancellationToken)));
-        return AwaitPrepared(key, lazy);
+        var mine = new Lazy<Task<PreparedProgram>>(() => PrepareNowAsync(toolchain, source, key, cancellationToken));
+        var lazy = _preparing.GetOrAdd(key, mine);
+        return AwaitPrepared(key, lazy, reused: !ReferenceEquals(lazy, mine));
     }
 
-    private async Task<PreparedProgram> AwaitPrepared(string key, Lazy<Task<PreparedProgram>> lazy)
+    private async Task<PreparedProgram> AwaitPrepared(string key, Lazy<Task<PreparedProgram>> lazy, bool reused)
     {
         try
         {
             var prepared = await lazy.Value;
+            // A caller that found the program already prepared (or being prepared) by another did not compile it.
+            if (reused && prepared.Compile is { } compile) prepared = prepared with { Compile = compile with { Cached = true } };
             // Failures that were not the program's fault are not remembered: the next caller tries again.
             if (prepared.Compile is { Status: RunStatus.SandboxError or RunStatus.TimeLimit }) _preparing.TryRemove(key, out _);
             return prepared;

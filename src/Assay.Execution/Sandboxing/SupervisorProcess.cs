@@ -59,6 +59,8 @@ internal sealed class SupervisorProcess : IDisposable
             RedirectStandardError = false,
             UseShellExecute = false,
         };
+        // The supervisor needs nothing from Assay's environment, and nothing of it should reach a sandbox.
+        psi.Environment.Clear();
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + _supervisorPath);
         _toSupervisor = _process.StandardInput.BaseStream;
         _fromSupervisor = _process.StandardOutput.BaseStream;

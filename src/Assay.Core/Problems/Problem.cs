@@ -1,0 +1,23 @@
+namespace Assay.Core.Problems;
+
+/// <summary>
+/// One benchmark problem in Assay's single internal model: every loader produces this, and nothing after the
+/// loaders knows which benchmark a problem came from.
+/// </summary>
+/// <param name="TaskId">The benchmark's identifier (`HumanEval/0`, `Mbpp/2`, ...).</param>
+/// <param name="Language">Toolchain name the problem's programs are written in.</param>
+/// <param name="Prompt">Text a completion is appended to (function signature and docstring).</param>
+/// <param name="EntryPoint">The function under test, when the tests call one.</param>
+/// <param name="CanonicalSolution">The reference completion (appended to the prompt), when the dataset has one.</param>
+/// <param name="Judge">How a program for this problem is judged.</param>
+public sealed record Problem(string TaskId, string Language, string Prompt, string? EntryPoint, string? CanonicalSolution, JudgeSpec Judge);
+
+/// <summary>How a problem's programs are judged: one of Assay's judging modes.</summary>
+public abstract record JudgeSpec;
+
+/// <summary>
+/// Tests in the program's own language, for Python: <see cref="Setup"/> runs after the program (HumanEval's
+/// `check` definition, MBPP's setup code), then each test snippet runs; a snippet passes when it raises nothing.
+/// The entry point is bound to `candidate`, wrapped so that its results are plain data.
+/// </summary>
+public sealed record PythonAssertJudge(string Setup, IReadOnlyList<string> Tests) : JudgeSpec;

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Assay.Core.Problems;
+using Assay.Datasets.Jsonl;
+
+namespace Assay.Datasets.Formats;
+
+/// <summary>The sample-file layouts Assay reads.</summary>
+public enum SampleFormat
+{
+    Auto,
+
+    /// <summary>human-eval: `{task_id, completion}` per line; the completion is appended to the prompt.</summary>
+    HumanEval,
+
+    /// <summary>EvalPlus: `{task_id, solution}` (self-contained) or `{task_id, completion}`.</summary>
+    EvalPlus,
+
+    /// <summary>
+    /// CodeT: `{prompt, samples[]}` per problem, matched to problems by prompt. Each sample is cut at CodeT's
+    /// stop tokens (`\nclass`, `\ndef`, `\n#`, `\nif`, `\nprint`) and appended to that record's prompt, as
+    /// CodeT's own post-processing does.
+    /// </summary>
+    CodeT,
+}
+
+/// <summary>Loads model samples and ties each to its problem.</summary>
+public static partial class SampleFile
+{
+    private static readonly string[] CodeTStopTokens = ["\nclass", "\ndef", "\n#", "\nif", "\nprint"];
+
+    [GeneratedRegex(@"^\s*def\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(", RegexOptions.Multiline)]
+    private static partial Regex DefPattern();
+
+    public static IReadOnlyList<Sample> Load(string path, IReadOnlyList<Problem> problems, SampleFormat format, BadRecordPolicy policy,
+        ICollection<BadRecord> badRecords)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        var byId = problems.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
+        var byPrompt = problems.GroupBy(p => p.Prompt, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var byEntry = problems.Where(p => p.EntryPoint is not null).GroupBy(p => p.EntryPoint!, StringComparer.Ordinal)
+            .Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var counters = new Dictionary<string, int>(StringComparer.Ordinal);
+        var samples = new List<Sample>();
+
+        foreach (var (line, record) in JsonlFile.Read(path, policy, badRecords))
+        {
+            var detected = format == SampleFormat.Auto ? Detect(record) : format;
+            switch (detected)
+            {
+                case SampleFormat.CodeT:
+                {
+                    var prompt = JsonlFile.OptionalString(record, "prompt");
+                    if (prompt is null || !record.TryGetProperty("samples", out var list) || list.ValueKind != JsonValueKind.Array)
+                    {
+                        Report(path, line, "CodeT record needs `prompt` and a `samples` array", policy, badRecords);
+                        continue;
+                    }
+                    var problem = byPrompt.GetValueOrDefault(prompt) ?? MatchByEntryPoint(prompt, byEntry);
+                    if (problem is null)
+                    {
+                        Report(path, line, "no problem has this record's prompt or its function name", policy, badRecords);
+                        continue;
+                    }
+                    foreach (var item in list.EnumerateArray())
+                    {
+                        var text = item.ValueKind == JsonValueKind.String ? item.GetString()! : "";
+                        // CodeT's program is its own prompt plus the cut completion, whatever prompt the problem file has.
+                        samples.Add(new Sample(problem.TaskId, Next(counters, problem.TaskId), prompt + CutAtStopTokens(text), IsSolution: true));
+                    }
+                    break;
+                }
+                case SampleFormat.HumanEval or SampleFormat.EvalPlus:
+                {
+                    var taskId = ReadTaskId(record);
+                    var solution = JsonlFile.OptionalString(record, "solution");
+                    var completion = JsonlFile.OptionalString(record, "completion");
+                    if (taskId is null || (solution is null && completion is null))
+                    {
+                        Report(path, line, "sample needs `task_id` and `completion` (or `solution`)", policy, badRecords);
+                        continue;
+                    }
+                    var problem = byId.GetValueOrDefault(taskId) ?? ResolveBareId(taskId, problems);
+                    if (problem is null)
+                    {
+                        Report(path, line, $"unknown task_id {taskId}", policy, badRecords);
+                        continue;
+                    }
+                    var isSolution = solution is not null;
+                    var text = CodeFences.Extract(solution ?? completion!, problem.Language);
+                    samples.Add(new Sample(problem.TaskId, Next(counters, problem.TaskId), text, isSolution));
+                    break;
+                }
+                default:
+                    Report(path, line, "unrecognised sample record: expected {task_id, completion}, {task_id, solution} or {prompt, samples}", policy, badRecords);
+                    break;
+            }
+        }
+        return samples;
+    }
+
+    /// <summary>Cuts a completion at the first of CodeT's stop tokens, applied in CodeT's order.</summary>
+    public static string CutAtStopTokens(string completion)
+    {
+        foreach (var token in CodeTStopTokens)
+        {
+            var at = completion.IndexOf(token, StringComparison.Ordinal);
+            if (at >= 0) completion = completion[..at];
+        }
+        return completion;
+    }
+
+    private static SampleFormat Detect(JsonElement record)
+    {
+        if (record.TryGetProperty("samples", out _) && record.TryGetProperty("prompt", out _)) return SampleFormat.CodeT;
+        if (record.TryGetProperty("solution", out _)) return SampleFormat.EvalPlus;
+        if (record.TryGetProperty("completion", out _)) return SampleFormat.HumanEval;
+        return SampleFormat.Auto;
+    }
+
+    private static string? ReadTaskId(JsonElement record) =>
+        record.TryGetProperty("task_id", out var id)
+            ? id.ValueKind switch
+            {
+                JsonValueKind.String => id.GetString(),
+                JsonValueKind.Number => id.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    /// <summary>EvalPlus sample files may say "2" for "Mbpp/2": accept a bare id that matches exactly one problem's suffix.</summary>
+    private static Problem? ResolveBareId(string taskId, IReadOnlyList<Problem> problems)
+    {
+        if (taskId.Contains('/', StringComparison.Ordinal)) return null;
+        var matches = problems.Where(p => p.TaskId.EndsWith("/" + taskId, StringComparison.Ordinal)).Take(2).ToList();
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    private static Problem? MatchByEntryPoint(string prompt, Dictionary<string, Problem> byEntry)
+    {
+        var defs = DefPattern().Matches(prompt);
+        return defs.Count == 0 ? null : byEntry.GetValueOrDefault(defs[^1].Groups[1].Value);
+    }
+
+    private static int Next(Dictionary<string, int> counters, string taskId)
+    {
+        var next = counters.GetValueOrDefault(taskId);
+        counters[taskId] = next + 1;
+        return next;
+    }
+
+    private static void Report(string path, int line, string why, BadRecordPolicy policy, ICollection<BadRecord> badRecords)
+    {
+        var bad = new BadRecord(path, line, why);
+        if (policy == BadRecordPolicy.Stop) throw new BadRecordException(bad);
+        badRecords.Add(bad);
+    }
+}

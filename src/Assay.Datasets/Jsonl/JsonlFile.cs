@@ -1,0 +1,81 @@
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace Assay.Datasets.Jsonl;
+
+/// <summary>What to do with a line that is not a valid record.</summary>
+public enum BadRecordPolicy
+{
+    /// <summary>Stop at the first bad line with an error naming the file and line.</summary>
+    Stop,
+
+    /// <summary>Report each bad line (file and line) and go on with the rest.</summary>
+    Skip,
+}
+
+/// <summary>A malformed input line: which file, which line, what is wrong.</summary>
+public sealed record BadRecord(string File, int Line, string Problem)
+{
+    public override string ToString() => $"{File}:{Line}: {Problem}";
+}
+
+/// <summary>Thrown (with <see cref="BadRecordPolicy.Stop"/>) at the first bad record.</summary>
+public sealed class BadRecordException(BadRecord record) : Exception(record.ToString())
+{
+    public BadRecord Record { get; } = record;
+}
+
+/// <summary>
+/// Reads JSON Lines files, plain or gzip-compressed (by content, not name), one record per non-blank line.
+/// Every bad line is reported with its file and line number; nothing is dropped silently.
+/// </summary>
+public static class JsonlFile
+{
+    public static IEnumerable<(int Line, JsonElement Record)> Read(string path, BadRecordPolicy policy, ICollection<BadRecord> badRecords)
+    {
+        ArgumentNullException.ThrowIfNull(badRecords);
+        using var stream = Open(path);
+        using var reader = new StreamReader(stream);
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonElement record;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                record = doc.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                var bad = new BadRecord(path, lineNumber, "not valid JSON: " + ex.Message);
+                if (policy == BadRecordPolicy.Stop) throw new BadRecordException(bad);
+                badRecords.Add(bad);
+                continue;
+            }
+            if (record.ValueKind != JsonValueKind.Object)
+            {
+                var bad = new BadRecord(path, lineNumber, "expected a JSON object");
+                if (policy == BadRecordPolicy.Stop) throw new BadRecordException(bad);
+                badRecords.Add(bad);
+                continue;
+            }
+            yield return (lineNumber, record);
+        }
+    }
+
+    /// <summary>Opens a file, transparently decompressing gzip (detected by its magic bytes).</summary>
+    public static Stream Open(string path)
+    {
+        var file = File.OpenRead(path);
+        Span<byte> magic = stackalloc byte[2];
+        var read = file.Read(magic);
+        file.Position = 0;
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(file, CompressionMode.Decompress) : file;
+    }
+
+    /// <summary>A string field, or null when absent; a field of another type is a bad record.</summary>
+    public static string? OptionalString(JsonElement record, string name) =>
+        record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,23 @@
+namespace Assay.Execution.Judging;
+
+/// <summary>One program to judge with Python assert tests (see python_harness.py for the semantics).</summary>
+/// <param name="Id">Caller's identifier, unique within one call.</param>
+/// <param name="Program">The candidate program (prompt + completion).</param>
+/// <param name="Setup">Test code run after the program (defines `check`, imports helpers).</param>
+/// <param name="Tests">Snippets; each is one test, passed when it raises nothing.</param>
+/// <param name="EntryPoint">Function bound to `candidate` (results converted to plain data), if any.</param>
+/// <param name="TimeLimitSeconds">CPU-time limit for each test and for defining the program.</param>
+public sealed record JudgeItem(string Id, string Program, string Setup, IReadOnlyList<string> Tests, string? EntryPoint, double TimeLimitSeconds);
+
+/// <summary>How strictly candidates are kept apart.</summary>
+public enum JudgeIsolation
+{
+    /// <summary>
+    /// Many candidates per interpreter; any candidate that times out, crashes the interpreter or changes its
+    /// state is re-judged alone in a fresh sandbox, so verdicts equal those of <see cref="Strict"/>.
+    /// </summary>
+    Batch,
+
+    /// <summary>Every candidate in a fresh sandbox and interpreter of its own.</summary>
+    Strict,
+}

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Assay.Core.Evaluation;
+using Assay.Core.Execution;
+using Assay.Execution.Running;
+using Assay.Execution.Toolchains;
+
+namespace Assay.Execution.Judging;
+
+/// <summary>
+/// Judges Python programs against assert-style tests with Assay's harness (python_harness.py) in the sandbox.
+/// In batch mode one sandboxed interpreter judges many candidates in turn, which is what makes large
+/// evaluations fast on a machine where starting a process is the dominant cost; anything unusual sends the
+/// candidate back to be judged alone.
+/// </summary>
+public sealed class PythonJudge
+{
+    private static readonly Lazy<string> HarnessSource = new(() =>
+    {
+        using var stream = typeof(PythonJudge).Assembly.GetManifestResourceStream("Assay.Execution.Judging.python_harness.py")
+            ?? throw new InvalidOperationException("python harness resource missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    private readonly ProgramRunner _runner;
+    private readonly Toolchain _python;
+    private readonly int _batchSize;
+
+    public PythonJudge(ProgramRunner runner, Toolchain python, int batchSize = 40)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(python);
+        _runner = runner;
+        _python = python;
+        _batchSize = Math.Max(1, batchSize);
+    }
+
+    /// <summary>Identifies the harness and interpreter in cache keys: a new harness or Python never reuses old verdicts.</summary>
+    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(HarnessSource.Value + "\0" + _python.Fingerprint)))[..16];
+
+    /// <summary>
+    /// Judges every item, calling <paramref name="onVerdict"/> as verdicts arrive (from several threads).
+    /// </summary>
+    public async Task JudgeAsync(IReadOnlyList<JudgeItem> items, JudgeIsolation isolation, Func<string, ProgramVerdict, Task> onVerdict,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(onVerdict);
+        var harness = await _runner.PrepareAsync(_python, HarnessSource.Value, cancellationToken);
+        var pending = new ConcurrentQueue<IReadOnlyList<JudgeItem>>();
+        var chunk = isolation == JudgeIsolation.Strict ? 1 : _batchSize;
+        for (var i = 0; i < items.Count; i += chunk) pending.Enqueue(items.Skip(i).Take(chunk).ToList());
+
+        // Work is re-queued when a batch stops early, so workers run until the queue stays empty and no one is busy.
+        var busy = 0;
+        async Task Worker()
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!pending.TryDequeue(out var work))
+                {
+                    if (Volatile.Read(ref busy) == 0) return;
+                    await Task.Delay(5, cancellationToken);
+                    continue;
+                }
+                Interlocked.Increment(ref busy);
+                try
+                {
+                    var rest = await RunBatchAsync(harness, work, isolation == JudgeIsolation.Strict || work.Count == 1, onVerdict, cancellationToken);
+                    if (rest.Count > 0) pending.Enqueue(rest);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref busy);
+                }
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, _runner.Concurrency).Select(_ => Task.Run(Worker, cancellationToken)));
+    }
+
+    /// <summary>Runs one batch; returns the items it did not get to (after one that must be judged alone).</summary>
+    private async Task<IReadOnlyList<JudgeItem>> RunBatchAsync(PreparedProgram harness, IReadOnlyList<JudgeItem> batch, bool isolated,
+        Func<string, ProgramVerdict, Task> onVerdict, CancellationToken cancellationToken)
+    {
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var input = new StringBuilder();
+        input.Append(JsonSerializer.Serialize(new { nonce, isolated })).Append('\n');
+        foreach (var item in batch)
+        {
+            input.Append(JsonSerializer.Serialize(new
+            {
+                id = item.Id,
+                program = item.Program,
+                setup = item.Setup,
+                tests = item.Tests,
+                entry_point = item.EntryPoint,
+                time_limit = item.TimeLimitSeconds,
+            })).Append('\n');
+        }
+        // The sandbox's own limits are a backstop around the harness's per-test timers.
+        var budget = batch.Sum(i => i.TimeLimitSeconds * (i.Tests.Count + 2)) + 2;
+        var limits = _python.RunLimits(ResourceLimits.Default) with
+        {
+            CpuTime = TimeSpan.FromSeconds(budget),
+            WallTime = TimeSpan.FromSeconds(budget * 2 + 5),
+        };
+        var report = await _runner.RunPreparedAsync(harness, Encoding.UTF8.GetBytes(input.ToString()), limits, cancellationToken);
+        var records = ParseRecords(report.Stdout, nonce);
+
+        for (var index = 0; index < batch.Count; index++)
+        {
+            var item = batch[index];
+            if (records.TryGetValue(item.Id, out var record) && record["status"]?.GetValue<string>() != "rerun")
+            {
+                await onVerdict(item.Id, ToVerdict(record, isolated));
+                continue;
+            }
+            if (isolated)
+            {
+                // Alone in its sandbox and no verdict: the sandbox's own report says why.
+                await onVerdict(item.Id, FromSandbox(report));
+                continue;
+            }
+            // Timed out, tampered, or took the interpreter down: judge it alone, then go on with the rest.
+            await RunBatchAsync(harness, [item], true, onVerdict, cancellationToken);
+            return batch.Skip(index + 1).ToList();
+        }
+        return [];
+    }
+
+    private static Dictionary<string, JsonObject> ParseRecords(string stdout, string nonce)
+    {
+        var records = new Dictionary<string, JsonObject>();
+        foreach (var line in stdout.Split('\n'))
+        {
+            if (line.Length == 0 || line[0] != '{') continue;
+            JsonObject? record;
+            try
+            {
+                record = JsonNode.Parse(line) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+            // Only the harness knows the nonce; anything else on this channel is ignored.
+            if (record is null || record["nonce"]?.GetValue<string>() != nonce) continue;
+            if (record["id"]?.GetValue<string>() is { } id) records.TryAdd(id, record);
+        }
+        return records;
+    }
+
+    private static ProgramVerdict ToVerdict(JsonObject record, bool isolated)
+    {
+        var tests = new List<TestOutcome>();
+        if (record["tests"] is JsonArray array)
+        {
+            foreach (var node in array.OfType<JsonObject>())
+            {
+                var passed = node["passed"]?.GetValue<bool>() ?? false;
+                tests.Add(new TestOutcome(passed, passed ? RunStatus.Ok : MapStatus(node["status"]?.GetValue<string>()),
+                    node["error"]?.GetValue<string>(), node["cpu_ms"]?.GetValue<double>() ?? 0));
+            }
+        }
+        return new ProgramVerdict
+        {
+            Status = MapStatus(record["status"]?.GetValue<string>()),
+            Tests = tests,
+            CpuTimeMs = record["cpu_ms"]?.GetValue<double>() ?? 0,
+            Error = record["error"]?.GetValue<string>(),
+            Isolated = isolated,
+        };
+    }
+
+    private static RunStatus MapStatus(string? status) => status switch
+    {
+        "passed" => RunStatus.Ok,
+        "failed" => RunStatus.WrongAnswer,
+        "timeout" => RunStatus.TimeLimit,
+        _ => RunStatus.RuntimeError,
+    };
+
+    private static ProgramVerdict FromSandbox(ProcessReport report) => new()
+    {
+        Status = report.Status switch
+        {
+            RunStatus.TimeLimit or RunStatus.MemoryLimit or RunStatus.OutputLimit or RunStatus.SandboxError => report.Status,
+            _ => RunStatus.RuntimeError,
+        },
+        Error = report.Status switch
+        {
+            RunStatus.Ok or RunStatus.RuntimeError => "the program ended before its tests finished"
+                + (report.ExitCode is { } code ? $" (exit code {code})" : report.Signal is { } signal ? $" (signal {signal})" : ""),
+            _ => report.Message,
+        },
+        CpuTimeMs = report.CpuTimeMs,
+        WallTimeMs = report.WallTimeMs,
+        PeakMemoryKb = report.PeakMemoryKb,
+        Isolated = true,
+    };
+}
