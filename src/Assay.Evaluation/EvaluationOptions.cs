@@ -8,7 +8,7 @@ public sealed record EvaluationOptions
     public JudgeIsolation Isolation { get; init; } = JudgeIsolation.Batch;
 
     /// <summary>Smallest per-test CPU-time limit, whatever the reference solution measured.</summary>
-    public double TimeLimitFloorSeconds { get; init; } = 1.0;
+    public double TimeLimitFloorSeconds { get; init; } = 0.5;
 
     /// <summary>Per-test limit = max(floor, factor × the reference solution's slowest test), EvalPlus-style.</summary>
     public double TimeLimitFactor { get; init; } = 10.0;

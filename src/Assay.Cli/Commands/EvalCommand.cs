@@ -31,7 +31,7 @@ internal static class EvalCommand
         var sampleFormat = new Option<SampleFormat>("--samples-format") { Description = "Samples file format.", DefaultValueFactory = _ => SampleFormat.Auto };
         var isolation = new Option<JudgeIsolation>("--isolation") { Description = "batch (fast; anything unusual is re-judged alone) or strict (a sandbox per program).", DefaultValueFactory = _ => JudgeIsolation.Batch };
         var timeLimit = new Option<double?>("--time-limit") { Description = "Fixed per-test CPU limit in seconds (default: calibrated from reference solutions)." };
-        var floor = new Option<double>("--time-limit-floor") { Description = "Smallest calibrated per-test limit in seconds.", DefaultValueFactory = _ => 1.0 };
+        var floor = new Option<double>("--time-limit-floor") { Description = "Smallest calibrated per-test limit in seconds.", DefaultValueFactory = _ => 0.5 };
         var badRecords = new Option<BadRecordPolicy>("--on-bad-record") { Description = "stop at the first malformed line, or skip (and report) it.", DefaultValueFactory = _ => BadRecordPolicy.Stop };
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
         var command = new Command("eval", "Score samples against a benchmark's tests: pass@k, per-sample verdicts, a results file.")

@@ -30,7 +30,7 @@ public sealed class PythonJudge
     private readonly Toolchain _python;
     private readonly int _batchSize;
 
-    public PythonJudge(ProgramRunner runner, Toolchain python, int batchSize = 40)
+    public PythonJudge(ProgramRunner runner, Toolchain python, int batchSize = 100)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(python);

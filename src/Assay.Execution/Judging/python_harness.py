@@ -140,13 +140,14 @@ class NoInput(io.TextIOBase):
 
 
 def _module_fingerprint(modules):
-    parts = []
+    """Name -> id of value for every module's globals. Names added later are not tampering (importing a
+    submodule adds one to its package); a name that was there and now is bound to something else is."""
+    fingerprint = {}
     for name, module in modules:
         d = getattr(module, "__dict__", None)
-        if d is None:
-            continue
-        parts.append((name, len(d), sum(map(id, d.values())) & 0xFFFFFFFFFFFF))
-    return parts
+        if isinstance(d, dict):
+            fingerprint[name] = {k: id(v) for k, v in d.items() if not (k.startswith("__") and k.endswith("__"))}
+    return fingerprint
 
 
 def _snapshot():
@@ -176,10 +177,16 @@ def _tampered(before):
             return "interpreter state changed: " + key
     if now["streams"] != before["streams"]:
         return "interpreter state changed: streams"
-    old = dict((n, (l, s)) for n, l, s in before["modules"])
-    for name, length, idsum in now["modules"]:
-        if name in old and old[name] != (length, idsum):
-            return "module %s modified" % name
+    missing = object()
+    for name, names in before["modules"].items():
+        module = sys.modules.get(name)
+        d = getattr(module, "__dict__", None)
+        if not isinstance(d, dict):
+            return "module %s removed" % name
+        for key, ident in names.items():
+            value = d.get(key, missing)
+            if value is missing or id(value) != ident:
+                return "module %s: %s rebound" % (name, key)
     return None
 
 
@@ -193,6 +200,20 @@ def _run_limited(code, namespace, limit):
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+_compiled = {}
+
+
+def _compile_shared(source, name):
+    """Test code is the same for every candidate of a problem: compile it once per batch."""
+    key = (source, name)
+    code = _compiled.get(key)
+    if code is None:
+        if len(_compiled) > 256:
+            _compiled.clear()
+        code = _compiled[key] = compile(source, name, "exec")
+    return code
 
 
 def _describe(exc):
@@ -223,7 +244,7 @@ def judge(item):
             code = compile(item["program"], "<candidate>", "exec")
             _run_limited(code, namespace, limit)
             if item.get("setup"):
-                _run_limited(compile(item["setup"], "<tests>", "exec"), namespace, limit)
+                _run_limited(_compile_shared(item["setup"], "<tests>"), namespace, limit)
             entry = item.get("entry_point")
             if entry:
                 if entry not in namespace:
@@ -241,7 +262,7 @@ def judge(item):
                 t0 = time.process_time()
                 outcome = {"passed": True}
                 try:
-                    _run_limited(compile(snippet, "<test>", "exec"), namespace, limit)
+                    _run_limited(_compile_shared(snippet, "<test>"), namespace, limit)
                 except AssayTimeout:
                     timed_out = True
                     outcome = {"passed": False, "status": "timeout"}
@@ -271,6 +292,7 @@ def judge(item):
 def main():
     items = [json.loads(line) for line in _lines[1:] if line.strip()]
     baseline = None if _isolated else _snapshot()
+    judged = 0
     for item in items:
         record, rerun = judge(item)
         if not _isolated:
@@ -284,7 +306,9 @@ def main():
                 baseline = _snapshot()
         _emit(record)
         del record
-        gc.collect()
+        judged += 1
+        if judged % 25 == 0:
+            gc.collect()
     _emit({"done": len(items)})
     _real_out.flush()
     os._exit(0)
