@@ -12,6 +12,7 @@ wanted=(
   "cc:gcc"
   "g++:g++"
   "/usr/bin/python3:python3-minimal"
+  "/usr/lib/python3/dist-packages/numpy:python3-numpy"
   "node:nodejs"
   "tsc:node-typescript"
   "javac:default-jdk-headless"

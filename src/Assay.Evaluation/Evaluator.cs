@@ -94,8 +94,9 @@ public sealed class Evaluator
         var verdicts = new ConcurrentDictionary<string, ProgramVerdict>(
             await _store.GetManyAsync(items.Select(i => i.Item.Id).ToList(), cancellationToken), StringComparer.Ordinal);
         var todo = items.Select(i => i.Item).Where(i => !verdicts.ContainsKey(i.Id)).ToList();
-        // Reference solutions are measured one per sandbox, so that no other program's state skews their times.
-        await _judge.JudgeAsync(todo, JudgeIsolation.Strict, (id, verdict) =>
+        // Reference solutions are measured in batches too: the harness resets nothing they could depend on, and
+        // anything unusual (a timeout, a crash, changed interpreter state) is measured again alone.
+        await _judge.JudgeAsync(todo, _options.Isolation, (id, verdict) =>
         {
             verdicts[id] = verdict;
             if (verdict.Status != RunStatus.SandboxError) _store.Put(id, verdict);
@@ -127,9 +128,9 @@ public sealed class Evaluator
             .Append("assert-v1\0").Append(_judge.Fingerprint).Append('\0')
             .Append(program).Append('\0').Append(judge.Setup).Append('\0')
             .AppendJoin('\u0001', judge.Tests).Append('\0')
-            .Append(problem.EntryPoint).Append('\0')
+            .Append(problem.EntryPoint).Append(judge.RebindEntryPoint ? "\0rebind\0" : "\0")
             .Append(limitSeconds.ToString("R", CultureInfo.InvariantCulture));
         var id = idPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];
-        return new JudgeItem(id, program, judge.Setup, judge.Tests, problem.EntryPoint, limitSeconds);
+        return new JudgeItem(id, program, judge.Setup, judge.Tests, problem.EntryPoint, limitSeconds, judge.RebindEntryPoint);
     }
 }

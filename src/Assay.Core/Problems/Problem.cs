@@ -18,6 +18,8 @@ public abstract record JudgeSpec;
 /// <summary>
 /// Tests in the program's own language, for Python: <see cref="Setup"/> runs after the program (HumanEval's
 /// `check` definition, MBPP's setup code), then each test snippet runs; a snippet passes when it raises nothing.
-/// The entry point is bound to `candidate`, wrapped so that its results are plain data.
+/// The entry point is bound to `candidate`, wrapped so that its results are plain data; with
+/// <paramref name="RebindEntryPoint"/> the entry point's own name is rebound to the wrapped function too, for
+/// tests that call it by name (MBPP's asserts).
 /// </summary>
-public sealed record PythonAssertJudge(string Setup, IReadOnlyList<string> Tests) : JudgeSpec;
+public sealed record PythonAssertJudge(string Setup, IReadOnlyList<string> Tests, bool RebindEntryPoint = false) : JudgeSpec;

@@ -12,6 +12,13 @@ public enum ProblemFormat
 
     /// <summary>human-eval: `task_id, prompt, entry_point, canonical_solution, test` (`test` defines `check(candidate)`).</summary>
     HumanEval,
+
+    /// <summary>
+    /// MBPP: `task_id` (a number), `text` or `prompt`, `code`, and the asserts in `test_list` (original MBPP) or
+    /// `test` (the DeepSeek test split), optional `test_setup_code` and `challenge_test_list`. Task ids become
+    /// `Mbpp/N`; samples are whole programs, and each assert is one test.
+    /// </summary>
+    Mbpp,
 }
 
 /// <summary>Loads a problem file into Assay's model.</summary>
@@ -27,6 +34,7 @@ public static class ProblemFile
             var problem = detected switch
             {
                 ProblemFormat.HumanEval => ReadHumanEval(record, out var why) ?? Bad(path, line, why, policy, badRecords),
+                ProblemFormat.Mbpp => ReadMbpp(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 _ => Bad(path, line, "unrecognised problem record: expected human-eval fields (task_id, prompt, entry_point, test)", policy, badRecords),
             };
             if (problem is null) continue;
@@ -40,11 +48,53 @@ public static class ProblemFile
         return problems;
     }
 
-    private static ProblemFormat Detect(JsonElement record) =>
-        record.TryGetProperty("task_id", out _) && record.TryGetProperty("prompt", out _) && record.TryGetProperty("test", out _)
-        && record.TryGetProperty("entry_point", out _)
-            ? ProblemFormat.HumanEval
-            : ProblemFormat.Auto;
+    private static ProblemFormat Detect(JsonElement record)
+    {
+        if (record.TryGetProperty("task_id", out _) && record.TryGetProperty("prompt", out _) && record.TryGetProperty("test", out _)
+            && record.TryGetProperty("entry_point", out _))
+            return ProblemFormat.HumanEval;
+        if (record.TryGetProperty("task_id", out _) && record.TryGetProperty("code", out _)
+            && (record.TryGetProperty("test_list", out _) || record.TryGetProperty("test", out _)))
+            return ProblemFormat.Mbpp;
+        return ProblemFormat.Auto;
+    }
+
+    private static Problem? ReadMbpp(JsonElement record, out string why)
+    {
+        why = "";
+        var taskId = record.TryGetProperty("task_id", out var id) ? id.ValueKind switch
+        {
+            JsonValueKind.Number => id.GetRawText(),
+            JsonValueKind.String => id.GetString(),
+            _ => null,
+        } : null;
+        var code = JsonlFile.OptionalString(record, "code");
+        var tests = ReadStrings(record, "test_list") ?? ReadStrings(record, "test");
+        if (taskId is null || code is null || tests is null || tests.Count == 0)
+        {
+            why = "MBPP record needs task_id, code and a non-empty list of asserts in test_list (or test)";
+            return null;
+        }
+        var challenge = ReadStrings(record, "challenge_test_list") ?? [];
+        var entry = MbppEntryPoint(tests[0]);
+        var name = taskId.Contains('/', StringComparison.Ordinal) ? taskId : "Mbpp/" + taskId;
+        // The asserts call the function by name, so the wrapped function replaces that name.
+        return new Problem(name, "python", "", entry, code,
+            new PythonAssertJudge(JsonlFile.OptionalString(record, "test_setup_code") ?? "", [.. tests, .. challenge], RebindEntryPoint: entry is not null));
+    }
+
+    private static List<string>? ReadStrings(JsonElement record, string name)
+    {
+        if (!record.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Array) return null;
+        return value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToList();
+    }
+
+    /// <summary>The function an MBPP assert calls: `assert name(...)`, possibly inside set(...) or similar.</summary>
+    private static string? MbppEntryPoint(string assertion)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(assertion, @"^\s*assert\s+(?:not\s+)?(?:\(\s*)*(?:(?:set|sorted|list|tuple|abs|round|math\.isclose|str|int|float)\(\s*)*([A-Za-z_][A-Za-z0-9_]*)\s*\(");
+        return match.Success ? match.Groups[1].Value : null;
+    }
 
     private static Problem? ReadHumanEval(JsonElement record, out string why)
     {
@@ -52,7 +102,8 @@ public static class ProblemFile
         var taskId = JsonlFile.OptionalString(record, "task_id");
         var prompt = JsonlFile.OptionalString(record, "prompt");
         var test = JsonlFile.OptionalString(record, "test");
-        var entry = JsonlFile.OptionalString(record, "entry_point");
+        // Some datasets carry stray whitespace in the name (CodeT's MbppEval/6: "is_Power_Of_Two ").
+        var entry = JsonlFile.OptionalString(record, "entry_point")?.Trim();
         if (taskId is null || prompt is null || test is null || entry is null)
         {
             why = "human-eval record needs string fields task_id, prompt, entry_point and test";

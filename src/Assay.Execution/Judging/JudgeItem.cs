@@ -7,7 +7,9 @@ namespace Assay.Execution.Judging;
 /// <param name="Tests">Snippets; each is one test, passed when it raises nothing.</param>
 /// <param name="EntryPoint">Function bound to `candidate` (results converted to plain data), if any.</param>
 /// <param name="TimeLimitSeconds">CPU-time limit for each test and for defining the program.</param>
-public sealed record JudgeItem(string Id, string Program, string Setup, IReadOnlyList<string> Tests, string? EntryPoint, double TimeLimitSeconds);
+/// <param name="RebindEntryPoint">Also rebind the entry point's own name to the wrapped function.</param>
+public sealed record JudgeItem(string Id, string Program, string Setup, IReadOnlyList<string> Tests, string? EntryPoint, double TimeLimitSeconds,
+    bool RebindEntryPoint = false);
 
 /// <summary>How strictly candidates are kept apart.</summary>
 public enum JudgeIsolation

@@ -100,6 +100,7 @@ public sealed class PythonJudge
                 tests = item.Tests,
                 entry_point = item.EntryPoint,
                 time_limit = item.TimeLimitSeconds,
+                rebind = item.RebindEntryPoint,
             })).Append('\n');
         }
         // The sandbox's own limits are a backstop around the harness's per-test timers.

@@ -1,7 +1,8 @@
 # Assay's Python judge harness. Runs inside the sandbox, as the sandbox's main program.
 #
 # stdin: one JSON header line {"nonce": str, "isolated": bool}, then one JSON item per line:
-#   {"id": str, "program": str, "setup": str, "tests": [str], "entry_point": str|null, "time_limit": float}
+#   {"id": str, "program": str, "setup": str, "tests": [str], "entry_point": str|null, "time_limit": float,
+#    "rebind": bool (also rebind the entry point's own name to the wrapped function)}
 # For each item: exec(program) in a fresh namespace, exec(setup), bind `candidate` to the entry point wrapped so
 # every result is converted to plain data of exact builtin types (a lying __eq__ or an int subclass cannot pass
 # an assert), then exec each test snippet; a test passes when it raises nothing. Each exec has a CPU-time
@@ -250,6 +251,8 @@ def judge(item):
                 if entry not in namespace:
                     raise NameError("entry point %r is not defined" % entry)
                 namespace["candidate"] = wrap(namespace[entry])
+                if item.get("rebind"):
+                    namespace[entry] = namespace["candidate"]
         except AssayTimeout:
             timed_out = True
             status, error = "timeout", "time limit exceeded while defining the program"
