@@ -16,6 +16,9 @@ public sealed record EvaluationOptions
     /// <summary>A fixed per-test limit instead of calibration from reference solutions.</summary>
     public double? FixedTimeLimitSeconds { get; init; }
 
+    /// <summary>CPU budget for all of one program's input/output tests together (EvalPlus: 60 s).</summary>
+    public double TotalTimeLimitSeconds { get; init; } = 60.0;
+
     /// <summary>The limit reference solutions themselves get while they are measured.</summary>
     public double CalibrationLimitSeconds { get; init; } = 20.0;
 }

@@ -7,7 +7,8 @@ namespace Assay.Evaluation;
 public sealed record SampleResult(Sample Sample, string Program, ProgramVerdict Verdict, bool FromStore);
 
 /// <summary>The per-test time limit a problem got, and how its reference solution fared when measured.</summary>
-public sealed record ProblemCalibration(string TaskId, double TimeLimitSeconds, ProgramVerdict? Reference);
+/// <param name="TestLimits">Per-test limits, for problems whose tests are timed one by one (input/output tests).</param>
+public sealed record ProblemCalibration(string TaskId, double TimeLimitSeconds, ProgramVerdict? Reference, IReadOnlyList<double>? TestLimits = null);
 
 /// <summary>Everything an evaluation produced, before metrics.</summary>
 public sealed record EvaluationResult(

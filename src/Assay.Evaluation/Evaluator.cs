@@ -38,7 +38,7 @@ public sealed class Evaluator
         var sampled = samples.Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
         var used = problems.Where(p => sampled.Contains(p.TaskId)).ToList();
         var calibrations = await CalibrateAsync(used, cancellationToken);
-        var limits = calibrations.ToDictionary(c => c.TaskId, c => c.TimeLimitSeconds, StringComparer.Ordinal);
+        var byTask = calibrations.ToDictionary(c => c.TaskId, StringComparer.Ordinal);
 
         // Plan: one item per distinct (program, tests, limit); many samples may share it.
         var items = new Dictionary<string, JudgeItem>(StringComparer.Ordinal);
@@ -47,7 +47,7 @@ public sealed class Evaluator
         {
             var sample = samples[i];
             var problem = byId[sample.TaskId];
-            var item = ItemFor(problem, sample.ProgramFor(problem), limits[problem.TaskId], idPrefix: "");
+            var item = ItemFor(problem, sample.ProgramFor(problem), byTask[problem.TaskId], idPrefix: "");
             sampleKeys[i] = item.Id;
             items.TryAdd(item.Id, item);
         }
@@ -60,8 +60,12 @@ public sealed class Evaluator
         progress?.Report(new EvaluationProgress(done, samples.Count, storedSamples));
 
         var todo = items.Values.Where(item => !verdicts.ContainsKey(item.Id)).ToList();
+        var problemOf = new Dictionary<string, Problem>(StringComparer.Ordinal);
+        for (var i = 0; i < samples.Count; i++) problemOf.TryAdd(sampleKeys[i], byId[samples[i].TaskId]);
         await _judge.JudgeAsync(todo, _options.Isolation, (id, verdict) =>
         {
+            var problem = problemOf[id];
+            if (problem.Judge is IoFunctionJudge io) verdict = IoVerdicts.Compare(verdict, io, byTask[problem.TaskId].Reference);
             verdicts[id] = verdict;
             // Infrastructure faults are not remembered: the next run tries again.
             if (verdict.Status != RunStatus.SandboxError) _store.Put(id, verdict);
@@ -86,10 +90,12 @@ public sealed class Evaluator
     /// </summary>
     private async Task<List<ProblemCalibration>> CalibrateAsync(IReadOnlyList<Problem> problems, CancellationToken cancellationToken)
     {
-        if (_options.FixedTimeLimitSeconds is { } fixedLimit)
-            return problems.Select(p => new ProblemCalibration(p.TaskId, fixedLimit, null)).ToList();
-        var items = problems.Where(p => p.CanonicalSolution is not null)
-            .Select(p => (Problem: p, Item: ItemFor(p, p.Prompt + p.CanonicalSolution, _options.CalibrationLimitSeconds, idPrefix: "reference:")))
+        // Input/output problems need the reference's outputs even with a fixed limit: they are the expected outputs.
+        var measured = problems.Where(p => p.CanonicalSolution is not null
+            && (_options.FixedTimeLimitSeconds is null || p.Judge is IoFunctionJudge)).ToList();
+        var generous = new ProblemCalibration("", _options.CalibrationLimitSeconds, null);
+        var items = measured
+            .Select(p => (Problem: p, Item: ItemFor(p, p.Prompt + p.CanonicalSolution, generous, idPrefix: "reference:")))
             .ToList();
         var verdicts = new ConcurrentDictionary<string, ProgramVerdict>(
             await _store.GetManyAsync(items.Select(i => i.Item.Id).ToList(), cancellationToken), StringComparer.Ordinal);
@@ -108,20 +114,55 @@ public sealed class Evaluator
         {
             var entry = items.FirstOrDefault(i => i.Problem == problem);
             var reference = entry.Item is null ? null : verdicts.GetValueOrDefault(entry.Item.Id);
+            if (_options.FixedTimeLimitSeconds is { } fixedLimit)
+            {
+                result.Add(new ProblemCalibration(problem.TaskId, fixedLimit, reference,
+                    reference?.Tests.Select(_ => fixedLimit).ToList()));
+                continue;
+            }
             var limit = _options.TimeLimitFloorSeconds;
+            IReadOnlyList<double>? perTest = null;
             if (reference is { Passed: true })
             {
                 var slowest = reference.Tests.Count == 0 ? reference.CpuTimeMs : reference.Tests.Max(t => t.CpuTimeMs);
-                // Rounded up to a tenth of a second so that measurement noise rarely changes the limit.
-                limit = Math.Max(limit, Math.Ceiling(_options.TimeLimitFactor * slowest / 100.0) / 10.0);
+                limit = LimitFor(slowest);
+                if (problem.Judge is IoFunctionJudge) perTest = reference.Tests.Select(t => LimitFor(t.CpuTimeMs)).ToList();
             }
-            result.Add(new ProblemCalibration(problem.TaskId, limit, reference));
+            result.Add(new ProblemCalibration(problem.TaskId, limit, reference, perTest));
         }
         return result;
     }
 
-    private JudgeItem ItemFor(Problem problem, string program, double limitSeconds, string idPrefix)
+    /// <summary>max(floor, factor × measured), rounded up to a tenth of a second so that noise rarely changes it.</summary>
+    private double LimitFor(double measuredMs) =>
+        Math.Max(_options.TimeLimitFloorSeconds, Math.Ceiling(_options.TimeLimitFactor * measuredMs / 100.0) / 10.0);
+
+    private JudgeItem ItemFor(Problem problem, string program, ProblemCalibration calibration, string idPrefix)
     {
+        var limitSeconds = calibration.TimeLimitSeconds;
+        if (problem.Judge is IoFunctionJudge io)
+        {
+            // Per-input limits when the reference was measured; otherwise the problem's limit for every input.
+            var callLimits = calibration.TestLimits is { } measured && measured.Count == io.Inputs.Count
+                ? measured
+                : io.Inputs.Select(_ => limitSeconds).ToList();
+            // EvalPlus's budget for all tests together (60 s), but never less than four times what the
+            // reference solution needed for them all.
+            var referenceTotal = (calibration.Reference?.Tests.Sum(t => t.CpuTimeMs) ?? 0) / 1000.0;
+            var total = idPrefix.Length > 0 ? 0 : Math.Min(Math.Max(_options.TotalTimeLimitSeconds, 4 * referenceTotal), callLimits.Sum());
+            var ioKey = new StringBuilder()
+                .Append("io-v1\0").Append(_judge.Fingerprint).Append('\0')
+                .Append(program).Append('\0').Append(problem.EntryPoint).Append('\0')
+                .AppendJoin('\u0001', io.Inputs).Append('\0')
+                .AppendJoin(',', callLimits.Select(l => l.ToString("R", CultureInfo.InvariantCulture))).Append('\0')
+                .Append(total.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
+                // The verdict depends on the expected outputs, which the canonical solution determines.
+                .Append(problem.Prompt).Append(problem.CanonicalSolution).Append('\0')
+                .Append(io.Atol.ToString("R", CultureInfo.InvariantCulture));
+            var ioId = idPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ioKey.ToString())))[..40];
+            return new JudgeItem(ioId, program, "", [], problem.EntryPoint, limitSeconds, Calls: io.Inputs, CallLimits: callLimits,
+                TotalLimitSeconds: total);
+        }
         if (problem.Judge is not PythonAssertJudge judge)
             throw new NotSupportedException($"{problem.TaskId}: judging mode {problem.Judge.GetType().Name} is not supported yet");
         var key = new StringBuilder()

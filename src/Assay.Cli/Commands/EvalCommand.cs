@@ -77,7 +77,7 @@ internal static class EvalCommand
         foreach (var record in bad) await console.Error.WriteLineAsync("assay: skipped " + record);
         if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Problems.FullName}: no problems");
         if (samples.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Samples.FullName}: no samples");
-        var unsupported = problems.FirstOrDefault(p => p.Judge is not PythonAssertJudge);
+        var unsupported = problems.FirstOrDefault(p => p.Judge is not (PythonAssertJudge or IoFunctionJudge));
         if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: this judging mode is not supported by `eval` yet");
 
         var resultsPath = ResolveResultsPath(args);
@@ -148,6 +148,8 @@ internal static class EvalCommand
             var (low, high) = s.Intervals[k];
             table.AddRow($"pass@{k}", $"{value * 100:F2}  [grey](95% CI {low * 100:F2}–{high * 100:F2})[/]");
         }
+        foreach (var (k, value) in s.BasePassAtK ?? new Dictionary<int, double>())
+            table.AddRow($"base pass@{k}", $"{value * 100:F2}  [grey](base tests only)[/]");
         table.AddRow("problems / samples", $"{s.Problems} / {s.Samples}");
         table.AddRow("passed", s.Passed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (status, count) in s.StatusCounts.Where(c => c.Value > 0 && c.Key != "ok")) table.AddRow(Markup.Escape(status), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -165,6 +167,7 @@ internal static class EvalCommand
         var obj = new Dictionary<string, object?>
         {
             ["pass_at_k"] = s.PassAtK.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => Math.Round(p.Value, 6)),
+            ["base_pass_at_k"] = s.BasePassAtK?.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => Math.Round(p.Value, 6)),
             ["pass_at_k_ci95"] = s.Intervals.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 p => new[] { Math.Round(p.Value.Low, 6), Math.Round(p.Value.High, 6) }),
             ["problems"] = s.Problems,

@@ -16,7 +16,8 @@ internal sealed record EvaluationSummary(
     int JudgedNow,
     int FromStore,
     int Isolated,
-    IReadOnlyList<string> ReferenceFailures)
+    IReadOnlyList<string> ReferenceFailures,
+    IReadOnlyDictionary<int, double>? BasePassAtK)
 {
     public static EvaluationSummary From(EvaluationResult result, IEnumerable<int> ks)
     {
@@ -43,6 +44,17 @@ internal sealed record EvaluationSummary(
             result.Samples.Count(s => s.Verdict.Isolated),
             result.Calibrations.Where(c => c.Reference is { Passed: false })
                 .Select(c => $"{c.TaskId}: {c.Reference!.Status.ToWireName()}{(c.Reference.Error is { } e ? " (" + e + ")" : "")}")
-                .ToList());
+                .ToList(),
+            BasePass(result, ks));
+    }
+
+    /// <summary>EvalPlus reports the base tests alone too; only where verdicts say how base tests went.</summary>
+    private static IReadOnlyDictionary<int, double>? BasePass(EvaluationResult result, IEnumerable<int> ks)
+    {
+        if (!result.Samples.Any(s => s.Verdict.BasePassed is not null)) return null;
+        var byProblem = result.Samples.GroupBy(s => s.Sample.TaskId, StringComparer.Ordinal)
+            .Select(g => (N: g.Count(), C: g.Count(s => s.Verdict.BasePassed ?? s.Verdict.Passed)))
+            .ToList();
+        return Core.Metrics.PassAtK.Mean(byProblem, ks);
     }
 }

@@ -46,10 +46,14 @@ internal static class ResultsFile
                 w.WriteBoolean("passed", t.Passed);
                 w.WriteString("status", t.Status.ToWireName());
                 if (t.Error is not null) w.WriteString("error", t.Error);
+                if (t.Output is not null) w.WriteString("output", t.Output);
                 w.WriteNumber("cpu_time_ms", t.CpuTimeMs);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (v.TestsTotal is { } total) w.WriteNumber("tests_total", total);
+            if (v.TestsPassed is { } passedTests) w.WriteNumber("tests_passed", passedTests);
+            if (v.BasePassed is { } basePassed) w.WriteBoolean("base_passed", basePassed);
             w.WriteNumber("cpu_time_ms", v.CpuTimeMs);
             if (v.Error is not null) w.WriteString("error", v.Error); else w.WriteNull("error");
             w.WriteBoolean("isolated", v.Isolated);

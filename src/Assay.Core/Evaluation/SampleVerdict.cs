@@ -3,7 +3,8 @@ using Assay.Core.Execution;
 namespace Assay.Core.Evaluation;
 
 /// <summary>The outcome of one test of a program.</summary>
-public sealed record TestOutcome(bool Passed, RunStatus Status, string? Error, double CpuTimeMs);
+/// <param name="Output">For function-call tests: the returned value as Assay's plain-data JSON (see OutputComparison).</param>
+public sealed record TestOutcome(bool Passed, RunStatus Status, string? Error, double CpuTimeMs, string? Output = null);
 
 /// <summary>How one program fared against its problem's tests.</summary>
 public sealed record ProgramVerdict
@@ -14,6 +15,13 @@ public sealed record ProgramVerdict
     public double WallTimeMs { get; init; }
     public long PeakMemoryKb { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>For input/output tests: how many of the problem's tests ran and passed, and whether all base tests passed.</summary>
+    public int? TestsTotal { get; init; }
+
+    public int? TestsPassed { get; init; }
+
+    public bool? BasePassed { get; init; }
 
     /// <summary>Judged alone in a fresh sandbox (always in strict mode; in batch mode after a timeout or tampering).</summary>
     public bool Isolated { get; init; }

@@ -23,3 +23,11 @@ public abstract record JudgeSpec;
 /// tests that call it by name (MBPP's asserts).
 /// </summary>
 public sealed record PythonAssertJudge(string Setup, IReadOnlyList<string> Tests, bool RebindEntryPoint = false) : JudgeSpec;
+
+/// <summary>
+/// Input/expected-output pairs for a function (EvalPlus): each input is a JSON array of arguments; the expected
+/// output is what the reference solution returns for it. Outputs are compared outside the candidate's process,
+/// floats within <paramref name="Atol"/>. The first <paramref name="BaseCount"/> inputs are the base tests, the
+/// rest the plus tests; passing means passing both.
+/// </summary>
+public sealed record IoFunctionJudge(IReadOnlyList<string> Inputs, int BaseCount, double Atol) : JudgeSpec;

@@ -19,6 +19,13 @@ public enum ProblemFormat
     /// `Mbpp/N`; samples are whole programs, and each assert is one test.
     /// </summary>
     Mbpp,
+
+    /// <summary>
+    /// EvalPlus native (HumanEval+, MBPP+): `task_id, prompt, entry_point, canonical_solution, base_input,
+    /// plus_input, atol`; inputs may be JSON or JSON-encoded strings. Expected outputs come from running the
+    /// canonical solution; base and plus tests must both pass.
+    /// </summary>
+    EvalPlus,
 }
 
 /// <summary>Loads a problem file into Assay's model.</summary>
@@ -35,6 +42,7 @@ public static class ProblemFile
             {
                 ProblemFormat.HumanEval => ReadHumanEval(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 ProblemFormat.Mbpp => ReadMbpp(record, out var why) ?? Bad(path, line, why, policy, badRecords),
+                ProblemFormat.EvalPlus => ReadEvalPlus(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 _ => Bad(path, line, "unrecognised problem record: expected human-eval fields (task_id, prompt, entry_point, test)", policy, badRecords),
             };
             if (problem is null) continue;
@@ -50,6 +58,8 @@ public static class ProblemFile
 
     private static ProblemFormat Detect(JsonElement record)
     {
+        if (record.TryGetProperty("base_input", out _) && record.TryGetProperty("plus_input", out _))
+            return ProblemFormat.EvalPlus;
         if (record.TryGetProperty("task_id", out _) && record.TryGetProperty("prompt", out _) && record.TryGetProperty("test", out _)
             && record.TryGetProperty("entry_point", out _))
             return ProblemFormat.HumanEval;
@@ -81,6 +91,78 @@ public static class ProblemFile
         // The asserts call the function by name, so the wrapped function replaces that name.
         return new Problem(name, "python", "", entry, code,
             new PythonAssertJudge(JsonlFile.OptionalString(record, "test_setup_code") ?? "", [.. tests, .. challenge], RebindEntryPoint: entry is not null));
+    }
+
+    private static Problem? ReadEvalPlus(JsonElement record, out string why)
+    {
+        why = "";
+        var taskId = JsonlFile.OptionalString(record, "task_id");
+        var prompt = JsonlFile.OptionalString(record, "prompt");
+        var entry = JsonlFile.OptionalString(record, "entry_point")?.Trim();
+        var canonical = JsonlFile.OptionalString(record, "canonical_solution");
+        if (taskId is null || prompt is null || entry is null || canonical is null)
+        {
+            why = "EvalPlus record needs task_id, prompt, entry_point and canonical_solution";
+            return null;
+        }
+        var baseInputs = ReadInputs(record, "base_input", out why);
+        if (baseInputs is null) return null;
+        var plusInputs = ReadInputs(record, "plus_input", out why);
+        if (plusInputs is null) return null;
+        double atol = 0;
+        if (record.TryGetProperty("atol", out var atolValue))
+        {
+            if (atolValue.ValueKind == JsonValueKind.Number) atol = atolValue.GetDouble();
+            else if (atolValue.ValueKind == JsonValueKind.String && double.TryParse(atolValue.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var parsed)) atol = parsed;
+        }
+        return new Problem(taskId, "python", prompt, entry, canonical, new IoFunctionJudge([.. baseInputs, .. plusInputs], baseInputs.Count, atol));
+    }
+
+    /// <summary>A list of argument lists, each kept as JSON text (its numbers exactly as written).</summary>
+    private static List<string>? ReadInputs(JsonElement record, string name, out string why)
+    {
+        why = "";
+        if (!record.TryGetProperty(name, out var value))
+        {
+            why = $"EvalPlus record has no {name}";
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            // The MBPP+ pre-release stores inputs as a JSON-encoded string.
+            try
+            {
+                using var inner = JsonDocument.Parse(value.GetString()!);
+                return ReadInputList(inner.RootElement, name, out why);
+            }
+            catch (JsonException ex)
+            {
+                why = $"{name} is a string but not JSON: {ex.Message}";
+                return null;
+            }
+        }
+        return ReadInputList(value, name, out why);
+    }
+
+    private static List<string>? ReadInputList(JsonElement value, string name, out string why)
+    {
+        why = "";
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            why = $"{name} must be a list of argument lists";
+            return null;
+        }
+        var inputs = new List<string>();
+        foreach (var args in value.EnumerateArray())
+        {
+            if (args.ValueKind != JsonValueKind.Array)
+            {
+                why = $"{name} must be a list of argument lists";
+                return null;
+            }
+            inputs.Add(args.GetRawText());
+        }
+        return inputs;
     }
 
     private static List<string>? ReadStrings(JsonElement record, string name)

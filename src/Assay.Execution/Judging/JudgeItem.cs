@@ -8,8 +8,11 @@ namespace Assay.Execution.Judging;
 /// <param name="EntryPoint">Function bound to `candidate` (results converted to plain data), if any.</param>
 /// <param name="TimeLimitSeconds">CPU-time limit for each test and for defining the program.</param>
 /// <param name="RebindEntryPoint">Also rebind the entry point's own name to the wrapped function.</param>
+/// <param name="Calls">Instead of test snippets: argument lists (JSON arrays) to call the entry point with; each result is reported as plain data.</param>
+/// <param name="CallLimits">Per-call CPU limits in seconds (default: <paramref name="TimeLimitSeconds"/>).</param>
+/// <param name="TotalLimitSeconds">CPU budget for all calls together; 0 for none.</param>
 public sealed record JudgeItem(string Id, string Program, string Setup, IReadOnlyList<string> Tests, string? EntryPoint, double TimeLimitSeconds,
-    bool RebindEntryPoint = false);
+    bool RebindEntryPoint = false, IReadOnlyList<string>? Calls = null, IReadOnlyList<double>? CallLimits = null, double TotalLimitSeconds = 0);
 
 /// <summary>How strictly candidates are kept apart.</summary>
 public enum JudgeIsolation

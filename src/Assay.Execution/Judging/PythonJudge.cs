@@ -101,22 +101,33 @@ public sealed class PythonJudge
                 entry_point = item.EntryPoint,
                 time_limit = item.TimeLimitSeconds,
                 rebind = item.RebindEntryPoint,
+                calls = item.Calls,
+                call_limits = item.CallLimits,
+                total_limit = item.TotalLimitSeconds,
             })).Append('\n');
         }
         // The sandbox's own limits are a backstop around the harness's per-test timers.
-        var budget = batch.Sum(i => i.TimeLimitSeconds * (i.Tests.Count + 2)) + 2;
+        var budget = batch.Sum(ItemBudget) + 2;
         var limits = _python.RunLimits(ResourceLimits.Default) with
         {
             CpuTime = TimeSpan.FromSeconds(budget),
             WallTime = TimeSpan.FromSeconds(budget * 2 + 5),
+            // EvalPlus gives each program 4 GB; some reference solutions need more than a script's default.
+            MemoryKb = Math.Max(_python.RunLimits(ResourceLimits.Default).MemoryKb, 4L * 1024 * 1024),
+            // The results channel carries every output of every input/output test of the batch.
+            MaxOutputBytes = 1L << 30,
         };
         var report = await _runner.RunPreparedAsync(harness, Encoding.UTF8.GetBytes(input.ToString()), limits, cancellationToken);
-        var records = ParseRecords(report.Stdout, nonce);
+        var (records, duplicated, finished) = ParseRecords(report.Stdout, nonce);
+        // A batch that did not finish may have been stopped by the last candidate that reported, after it wrote
+        // a record of its own making: that record is not trusted.
+        var lastReported = finished ? -1 : batch.Select((item, i) => (item, i)).LastOrDefault(x => records.ContainsKey(x.item.Id), (null!, -1)).Item2;
 
         for (var index = 0; index < batch.Count; index++)
         {
             var item = batch[index];
-            if (records.TryGetValue(item.Id, out var record) && record["status"]?.GetValue<string>() != "rerun")
+            var trusted = isolated || (!duplicated.Contains(item.Id) && index != lastReported);
+            if (trusted && records.TryGetValue(item.Id, out var record) && record["status"]?.GetValue<string>() != "rerun")
             {
                 await onVerdict(item.Id, ToVerdict(record, isolated));
                 continue;
@@ -134,9 +145,23 @@ public sealed class PythonJudge
         return [];
     }
 
-    private static Dictionary<string, JsonObject> ParseRecords(string stdout, string nonce)
+    /// <summary>CPU seconds an item may take at most: its tests (or calls) and defining the program.</summary>
+    private static double ItemBudget(JudgeItem item)
+    {
+        if (item.Calls is { } calls)
+        {
+            var sum = item.CallLimits?.Sum() ?? item.TimeLimitSeconds * calls.Count;
+            return 2 * item.TimeLimitSeconds + (item.TotalLimitSeconds > 0 ? Math.Min(sum, item.TotalLimitSeconds + item.TimeLimitSeconds) : sum);
+        }
+        return item.TimeLimitSeconds * (item.Tests.Count + 2);
+    }
+
+    /// <summary>The harness's records by item id, the ids reported more than once, and whether the batch finished.</summary>
+    private static (Dictionary<string, JsonObject> Records, HashSet<string> Duplicated, bool Finished) ParseRecords(string stdout, string nonce)
     {
         var records = new Dictionary<string, JsonObject>();
+        var duplicated = new HashSet<string>(StringComparer.Ordinal);
+        var finished = false;
         foreach (var line in stdout.Split('\n'))
         {
             if (line.Length == 0 || line[0] != '{') continue;
@@ -151,9 +176,17 @@ public sealed class PythonJudge
             }
             // Only the harness knows the nonce; anything else on this channel is ignored.
             if (record is null || record["nonce"]?.GetValue<string>() != nonce) continue;
-            if (record["id"]?.GetValue<string>() is { } id) records.TryAdd(id, record);
+            if (record["id"]?.GetValue<string>() is { } id)
+            {
+                // Two records for one candidate: one of them was forged. The candidate is judged again alone.
+                if (!records.TryAdd(id, record)) duplicated.Add(id);
+            }
+            else if (record.ContainsKey("done"))
+            {
+                finished = true;
+            }
         }
-        return records;
+        return (records, duplicated, finished);
     }
 
     private static ProgramVerdict ToVerdict(JsonObject record, bool isolated)
@@ -165,7 +198,8 @@ public sealed class PythonJudge
             {
                 var passed = node["passed"]?.GetValue<bool>() ?? false;
                 tests.Add(new TestOutcome(passed, passed ? RunStatus.Ok : MapStatus(node["status"]?.GetValue<string>()),
-                    node["error"]?.GetValue<string>(), node["cpu_ms"]?.GetValue<double>() ?? 0));
+                    node["error"]?.GetValue<string>(), node["cpu_ms"]?.GetValue<double>() ?? 0,
+                    node.ContainsKey("output") ? node["output"]?.ToJsonString() ?? "null" : null));
             }
         }
         return new ProgramVerdict

@@ -2,7 +2,10 @@
 #
 # stdin: one JSON header line {"nonce": str, "isolated": bool}, then one JSON item per line:
 #   {"id": str, "program": str, "setup": str, "tests": [str], "entry_point": str|null, "time_limit": float,
-#    "rebind": bool (also rebind the entry point's own name to the wrapped function)}
+#    "rebind": bool (also rebind the entry point's own name to the wrapped function),
+#    "calls": [json args] (instead of tests: call the entry point with each argument list and report each
+#             result as plain data, for Assay to compare outside this process), "call_limits": [float],
+#    "total_limit": float}
 # For each item: exec(program) in a fresh namespace, exec(setup), bind `candidate` to the entry point wrapped so
 # every result is converted to plain data of exact builtin types (a lying __eq__ or an int subclass cannot pass
 # an assert), then exec each test snippet; a test passes when it raises nothing. Each exec has a CPU-time
@@ -27,6 +30,11 @@ _header = json.loads(_lines[0])
 _nonce = _header["nonce"]
 _isolated = bool(_header.get("isolated"))
 del _raw
+
+
+# The builtins as they were before any candidate ran. Test code runs with this copy, so a candidate that
+# rebinds builtins.abs (or len, or print) changes what its own code sees, never what the tests see.
+_PRISTINE_BUILTINS = dict(builtins.__dict__)
 
 
 class AssayTimeout(BaseException):
@@ -112,6 +120,47 @@ def plain(value, depth=0):
     raise NotPlainData("result of type %s is not plain data" % t.__qualname__)
 
 
+def encode(value, depth=0):
+    """Plain data -> JSON-compatible tree with tags for what JSON lacks (tuples, sets, big ints, nan)."""
+    t = type(value)
+    if value is None or t is bool or t is str:
+        return value
+    if t is int:
+        if -(1 << 53) < value < (1 << 53):
+            return value
+        # Python 3.11 refuses str() of huge ints by default; the candidate's own conversions keep that limit.
+        previous = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)
+        try:
+            return {"int": str(value)}
+        finally:
+            sys.set_int_max_str_digits(previous)
+    if t is float:
+        if value != value:
+            return {"float": "nan"}
+        if value in (float("inf"), float("-inf")):
+            return {"float": "inf" if value > 0 else "-inf"}
+        return value
+    if depth > 200:
+        raise NotPlainData("result nested too deeply")
+    d = depth + 1
+    if t is list:
+        return [encode(v, d) for v in value]
+    if t is tuple:
+        return {"tuple": [encode(v, d) for v in value]}
+    if t is dict:
+        return {"dict": [[encode(k, d), encode(v, d)] for k, v in value.items()]}
+    if t is set or t is frozenset:
+        items = [encode(v, d) for v in value]
+        items.sort(key=lambda x: json.dumps(x, sort_keys=True))
+        return {"set": items}
+    if t is complex:
+        return {"complex": [encode(value.real, d), encode(value.imag, d)]}
+    if t is bytes:
+        return {"bytes": value.hex()}
+    return {"object": "%s.%s" % (t.__module__, t.__qualname__), "repr": repr(value)[:200]}
+
+
 def wrap(function):
     def candidate(*args, **kwargs):
         return plain(function(*args, **kwargs))
@@ -191,6 +240,20 @@ def _tampered(before):
     return None
 
 
+def _tampered_modules(before):
+    missing = object()
+    for name, names in before["modules"].items():
+        module = sys.modules.get(name)
+        d = getattr(module, "__dict__", None)
+        if name == "builtins" or not isinstance(d, dict):
+            continue
+        for key, ident in names.items():
+            value = d.get(key, missing)
+            if value is missing or id(value) != ident:
+                return "module %s: %s rebound" % (name, key)
+    return None
+
+
 def _run_limited(code, namespace, limit):
     # The limit is CPU time (fair on a busy machine); a wall-clock backstop at 3x + 1 s stops programs that
     # sleep or block without using the CPU.
@@ -244,13 +307,17 @@ def judge(item):
         try:
             code = compile(item["program"], "<candidate>", "exec")
             _run_limited(code, namespace, limit)
+            # The tests see the program's names but their own, untouched builtins.
+            program_namespace = namespace
+            namespace = dict(program_namespace)
+            namespace["__builtins__"] = dict(_PRISTINE_BUILTINS)
+            entry = item.get("entry_point")
+            if entry and entry not in program_namespace:
+                raise NameError("entry point %r is not defined" % entry)
             if item.get("setup"):
                 _run_limited(_compile_shared(item["setup"], "<tests>"), namespace, limit)
-            entry = item.get("entry_point")
             if entry:
-                if entry not in namespace:
-                    raise NameError("entry point %r is not defined" % entry)
-                namespace["candidate"] = wrap(namespace[entry])
+                namespace["candidate"] = wrap(program_namespace[entry])
                 if item.get("rebind"):
                     namespace[entry] = namespace["candidate"]
         except AssayTimeout:
@@ -260,7 +327,47 @@ def judge(item):
             status, error = "syntax_error", _describe(e)
         except BaseException as e:  # noqa: B036 - a candidate's SystemExit is a failure like any other
             status, error = "error", _describe(e)
-        if status == "passed":
+        calls = item.get("calls")
+        if status == "passed" and calls is not None:
+            function = program_namespace.get(entry) if entry else None
+            limits = item.get("call_limits") or []
+            budget = float(item.get("total_limit") or 0)
+            spent = 0.0
+            for index, call in enumerate(calls):
+                t0 = time.process_time()
+                call_limit = float(limits[index]) if index < len(limits) else limit
+                try:
+                    args = json.loads(call)
+                    signal.setitimer(signal.ITIMER_PROF, call_limit)
+                    signal.setitimer(signal.ITIMER_REAL, call_limit * 3 + 1)
+                    try:
+                        result = function(*args)
+                    finally:
+                        signal.setitimer(signal.ITIMER_PROF, 0)
+                        signal.setitimer(signal.ITIMER_REAL, 0)
+                    outcome = {"passed": True, "output": encode(plain(result))}
+                except AssayTimeout:
+                    timed_out = True
+                    outcome = {"passed": False, "status": "timeout"}
+                except NotPlainData as e:
+                    outcome = {"passed": False, "status": "failed", "error": _describe(e)}
+                except BaseException as e:  # noqa: B036
+                    outcome = {"passed": False, "status": "error", "error": _describe(e)}
+                used = time.process_time() - t0
+                spent += used
+                outcome["cpu_ms"] = round(used * 1000, 3)
+                tests.append(outcome)
+                # Outputs are compared by Assay, outside this process; the first call that does not return
+                # (or the whole item's budget) ends the item, as EvalPlus's fast check does.
+                if not outcome["passed"] or (budget and spent > budget):
+                    break
+            failed = [t for t in tests if not t["passed"]]
+            if failed:
+                status = "timeout" if timed_out else failed[0]["status"]
+                error = failed[0].get("error")
+            elif budget and spent > budget and len(tests) < len(calls):
+                status, error = "timeout", "the item's total time budget was used up"
+        elif status == "passed":
             for snippet in item.get("tests") or []:
                 t0 = time.process_time()
                 outcome = {"passed": True}
@@ -294,11 +401,18 @@ def judge(item):
 
 def main():
     items = [json.loads(line) for line in _lines[1:] if line.strip()]
-    baseline = None if _isolated else _snapshot()
+    baseline = _snapshot()
     judged = 0
     for item in items:
         record, rerun = judge(item)
-        if not _isolated:
+        if _isolated:
+            # Alone in its interpreter, a candidate can only affect its own tests, and only through shared
+            # modules (builtins the tests use are their own copy): rebinding a module's names fails it.
+            reason = _tampered_modules(baseline)
+            if reason and record["status"] == "passed":
+                record["status"] = "error"
+                record["error"] = "changed the interpreter's shared state during its tests: " + reason
+        else:
             reason = rerun or _tampered(baseline)
             if reason:
                 _emit({"id": item["id"], "status": "rerun", "reason": reason})

@@ -4,7 +4,7 @@ using Assay.Cli;
 namespace Assay.Evaluation.Tests.Support;
 
 /// <summary>What one in-process `assay` invocation produced.</summary>
-internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     /// <summary>The `--json` report on stdout, parsed; fails the test with both streams when it is not JSON.</summary>
     public JsonElement Json()
@@ -24,7 +24,7 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 }
 
 /// <summary>Runs the real `assay` command line in-process, capturing both streams.</summary>
-internal static class Cli
+internal static class AssayCli
 {
     public static async Task<CliResult> RunAsync(params string[] args)
     {
@@ -54,7 +54,7 @@ internal static class Cli
 }
 
 /// <summary>A successful `assay eval --json` run: its report and its results file, line by line.</summary>
-internal sealed record EvalRun(CliResult Cli, JsonElement Report, string ResultsPath, IReadOnlyList<JsonElement> Results)
+public sealed record EvalRun(CliResult Cli, JsonElement Report, string ResultsPath, IReadOnlyList<JsonElement> Results)
 {
     public int Int(string field) => Report.GetProperty(field).GetInt32();
 
