@@ -56,7 +56,8 @@ public sealed class NotFooledTests(NotFooledTests.Runs runs) : IClassFixture<Not
             "harness = sys.modules['__main__']\n" +
             "harness._emit({'id': frame.f_locals['item']['id'], 'status': 'passed', 'tests': [{'passed': True, 'cpu_ms': 1}], 'cpu_ms': 1})\n" +
             "os._exit(0)\n",
-            false, WrongOrCrashed, [FirstAssert, "ended before its tests finished"]),
+            // The tests run in another process than the candidate: there is no harness to find.
+            false, WrongOrCrashed, [FirstAssert, "ended before its tests finished", "has no attribute '_emit'"]),
     ];
 
     public static TheoryData<string> Names => new(Attempts.Select(a => a.Name));
@@ -119,7 +120,8 @@ public sealed class NotFooledTests(NotFooledTests.Runs runs) : IClassFixture<Not
         Assert.Equal(batch.Report.GetProperty("status_counts").ToString(), strict.Report.GetProperty("status_counts").ToString());
         // In strict mode every program is judged alone; in batch mode at least the ones that exit or change the interpreter.
         Assert.Equal(Attempts.Length, strict.Int("judged_alone"));
-        Assert.InRange(batch.Int("judged_alone"), 1, Attempts.Length);
+        // Batch mode replaces a candidate's process instead of re-judging it: none needs judging alone.
+        Assert.InRange(batch.Int("judged_alone"), 0, Attempts.Length);
     }
 
     [SandboxFact]

@@ -18,11 +18,12 @@ public sealed record JudgeItem(string Id, string Program, string Setup, IReadOnl
 public enum JudgeIsolation
 {
     /// <summary>
-    /// Many candidates per interpreter; any candidate that times out, crashes the interpreter or changes its
-    /// state is re-judged alone in a fresh sandbox, so verdicts equal those of <see cref="Strict"/>.
+    /// Many candidates per sandbox: the tests run in the harness's judge process, the candidates one after
+    /// another in a worker process, which is replaced whenever a candidate times out, ends it, or leaves its
+    /// interpreter changed, so verdicts equal those of <see cref="Strict"/>.
     /// </summary>
     Batch,
 
-    /// <summary>Every candidate in a fresh sandbox and interpreter of its own.</summary>
+    /// <summary>Every candidate in a fresh sandbox (judge and worker) of its own.</summary>
     Strict,
 }

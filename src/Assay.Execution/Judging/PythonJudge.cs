@@ -11,10 +11,10 @@ using Assay.Execution.Toolchains;
 namespace Assay.Execution.Judging;
 
 /// <summary>
-/// Judges Python programs against assert-style tests with Assay's harness (python_harness.py) in the sandbox.
-/// In batch mode one sandboxed interpreter judges many candidates in turn, which is what makes large
-/// evaluations fast on a machine where starting a process is the dominant cost; anything unusual sends the
-/// candidate back to be judged alone.
+/// Judges Python programs with Assay's harness (python_harness.py) in the sandbox: the tests run in a judge
+/// process, the candidate's code in a worker process the judge talks to, so a candidate can neither fake its
+/// results nor reach the tests. In batch mode one sandbox judges many candidates in turn, which is what makes
+/// large evaluations fast on a machine where starting a process is the dominant cost.
 /// </summary>
 public sealed class PythonJudge
 {
@@ -217,6 +217,7 @@ public sealed class PythonJudge
         "passed" => RunStatus.Ok,
         "failed" => RunStatus.WrongAnswer,
         "timeout" => RunStatus.TimeLimit,
+        "memory" => RunStatus.MemoryLimit,
         _ => RunStatus.RuntimeError,
     };
 

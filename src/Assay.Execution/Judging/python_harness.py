@@ -1,40 +1,31 @@
-# Assay's Python judge harness. Runs inside the sandbox, as the sandbox's main program.
+# Assay's Python judge harness. Runs inside the sandbox as two processes: the judge (this file run as the
+# sandbox's main program) and a worker (this file with --worker) that it starts.
 #
-# stdin: one JSON header line {"nonce": str, "isolated": bool}, then one JSON item per line:
+# The worker runs candidate code and nothing else; the judge runs the tests. A test calls `candidate(...)`
+# (or the entry point by name): the call is sent to the worker, the candidate's function runs there, and its
+# result comes back as plain data (exact builtin types, rebuilt by the judge), so neither a lying __eq__ nor
+# an int subclass reaches the test's comparisons, and nothing the candidate does -- exiting early, atexit
+# hooks, printing, patching builtins or modules, reading the judge's memory -- can touch the test code or the
+# verdict: the worker has no access to the judge's memory or to the results channel.
+#
+# stdin of the judge: a JSON header {"nonce": str, "isolated": bool}, then one JSON item per line:
 #   {"id": str, "program": str, "setup": str, "tests": [str], "entry_point": str|null, "time_limit": float,
-#    "rebind": bool (also rebind the entry point's own name to the wrapped function),
-#    "calls": [json args] (instead of tests: call the entry point with each argument list and report each
-#             result as plain data, for Assay to compare outside this process), "call_limits": [float],
+#    "rebind": bool (tests call the entry point by its own name),
+#    "calls": [json args] (input/output tests: call the entry point with each argument list and report each
+#             result as plain data, for Assay to compare outside the sandbox), "call_limits": [float],
 #    "total_limit": float}
-# For each item: exec(program) in a fresh namespace, exec(setup), bind `candidate` to the entry point wrapped so
-# every result is converted to plain data of exact builtin types (a lying __eq__ or an int subclass cannot pass
-# an assert), then exec each test snippet; a test passes when it raises nothing. Each exec has a CPU-time
-# timer (ITIMER_PROF) and a wall-clock backstop. Results go to the original stdout, tagged with the nonce, only after the item's checks
-# ended; the candidate's own prints go to a capped in-memory sink.
+# stdout of the judge: one JSON record per item, tagged with the nonce, then {"done": n}.
 #
-# Batch mode (isolated=false) runs many candidates in one interpreter. After each one the harness checks that
-# the interpreter was left as it was (builtins, sys.modules, signal handlers, threads, atexit, std streams,
-# module dictionaries); if not, or if a timer fired, it reports "rerun" and stops, so that Assay re-runs that
-# candidate alone in a fresh sandbox, where it cannot affect anyone else. Verdicts are therefore the ones a
-# fresh process would give.
-import sys, os, json, signal, gc, atexit, threading, builtins, io, time
-
-_real_out = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="replace")
-_devnull = os.open(os.devnull, os.O_RDWR)
-os.dup2(_devnull, 1)
-os.dup2(_devnull, 2)
-_raw = sys.stdin.buffer.read()
-os.dup2(_devnull, 0)
-_lines = _raw.decode("utf-8").split("\n")
-_header = json.loads(_lines[0])
-_nonce = _header["nonce"]
-_isolated = bool(_header.get("isolated"))
-del _raw
-
-
-# The builtins as they were before any candidate ran. Test code runs with this copy, so a candidate that
-# rebinds builtins.abs (or len, or print) changes what its own code sees, never what the tests see.
-_PRISTINE_BUILTINS = dict(builtins.__dict__)
+# Time: each test (or call) has a CPU-time limit enforced in the worker (ITIMER_PROF) and a wall-clock
+# backstop in the judge (3x + 1 s), after which the worker is killed and replaced. In batch mode
+# (isolated=false) one worker serves many candidates in turn; after each, the worker checks that the
+# interpreter was left as it was (builtins, modules, signal handlers, threads, atexit, streams) and is
+# replaced if not, so no candidate affects the next one.
+#
+# Tests that need more of the program than its entry point (MBPP setup code building the program's own
+# classes) or pass non-data arguments (functions) cannot cross the process boundary; such an item is judged
+# inside the worker instead, as classic harnesses do, and its record says "in_process": true.
+import sys, os, json, signal, gc, atexit, threading, builtins, io, time, select
 
 
 class AssayTimeout(BaseException):
@@ -45,12 +36,13 @@ class NotPlainData(Exception):
     pass
 
 
+class NeedsInProcess(Exception):
+    pass
+
+
 def _on_timer(signum, frame):
     raise AssayTimeout()
 
-
-signal.signal(signal.SIGPROF, _on_timer)
-signal.signal(signal.SIGALRM, _on_timer)
 
 _EXACT = (int, float, str, bool, type(None), bytes, complex)
 
@@ -161,12 +153,6 @@ def encode(value, depth=0):
     return {"object": "%s.%s" % (t.__module__, t.__qualname__), "repr": repr(value)[:200]}
 
 
-def wrap(function):
-    def candidate(*args, **kwargs):
-        return plain(function(*args, **kwargs))
-    return candidate
-
-
 class Sink(io.TextIOBase):
     """Where the candidate's prints go: counted, kept up to a cap, never written anywhere."""
     def __init__(self):
@@ -254,16 +240,49 @@ def _tampered_modules(before):
     return None
 
 
-def _run_limited(code, namespace, limit):
-    # The limit is CPU time (fair on a busy machine); a wall-clock backstop at 3x + 1 s stops programs that
-    # sleep or block without using the CPU.
-    signal.setitimer(signal.ITIMER_PROF, limit)
-    signal.setitimer(signal.ITIMER_REAL, limit * 3 + 1)
+def decode(value):
+    """Plain-data JSON from encode() -> Python values (tuples, sets, big ints, nan restored)."""
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if isinstance(value, dict):
+        if "tuple" in value:
+            return tuple(decode(v) for v in value["tuple"])
+        if "set" in value:
+            return set(decode(v) for v in value["set"])
+        if "dict" in value:
+            return {decode(k): decode(v) for k, v in value["dict"]}
+        if "int" in value:
+            return int(value["int"]) if len(value["int"]) < 4000 else _big_int(value["int"])
+        if "float" in value:
+            return float(value["float"])
+        if "complex" in value:
+            return complex(decode(value["complex"][0]), decode(value["complex"][1]))
+        if "bytes" in value:
+            return bytes.fromhex(value["bytes"])
+        if "object" in value:
+            return Opaque(value.get("object"), value.get("repr"))
+    return value
+
+
+def _big_int(text):
+    previous = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
     try:
-        exec(code, namespace)
+        return int(text)
     finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        sys.set_int_max_str_digits(previous)
+
+
+class Opaque:
+    """A result that is not plain data: equal to nothing but itself."""
+    def __init__(self, kind, text):
+        self.kind, self.text = kind, text
+    def __repr__(self):
+        return "<%s %s>" % (self.kind, self.text)
+
+
+def _describe(exc):
+    return ("%s: %s" % (type(exc).__name__, exc))[:500]
 
 
 _compiled = {}
@@ -280,155 +299,452 @@ def _compile_shared(source, name):
     return code
 
 
-def _describe(exc):
-    text = "%s: %s" % (type(exc).__name__, exc)
-    return text[:500]
+def _arm(cpu, wall):
+    signal.setitimer(signal.ITIMER_PROF, max(cpu, 0.001))
+    signal.setitimer(signal.ITIMER_REAL, max(wall, 0.001))
 
 
-def _emit(record):
-    record["nonce"] = _nonce
-    _real_out.write(json.dumps(record) + "\n")
-    _real_out.flush()
+def _disarm():
+    signal.setitimer(signal.ITIMER_PROF, 0)
+    signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def judge(item):
-    """Returns (record, rerun_reason)."""
-    limit = float(item.get("time_limit") or 1.0)
-    namespace = {"__name__": "__main__", "__builtins__": builtins}
-    sink = Sink()
-    sys.stdout = sys.stderr = sink
-    sys.stdin = NoInput()
-    tests = []
-    status = "passed"
-    error = None
-    timed_out = False
-    started = time.process_time()
-    try:
-        try:
-            code = compile(item["program"], "<candidate>", "exec")
-            _run_limited(code, namespace, limit)
-            # The tests see the program's names but their own, untouched builtins.
-            program_namespace = namespace
-            namespace = dict(program_namespace)
-            namespace["__builtins__"] = dict(_PRISTINE_BUILTINS)
-            entry = item.get("entry_point")
-            if entry and entry not in program_namespace:
-                raise NameError("entry point %r is not defined" % entry)
-            if item.get("setup"):
-                _run_limited(_compile_shared(item["setup"], "<tests>"), namespace, limit)
-            if entry:
-                namespace["candidate"] = wrap(program_namespace[entry])
-                if item.get("rebind"):
-                    namespace[entry] = namespace["candidate"]
-        except AssayTimeout:
-            timed_out = True
-            status, error = "timeout", "time limit exceeded while defining the program"
-        except SyntaxError as e:
-            status, error = "syntax_error", _describe(e)
-        except BaseException as e:  # noqa: B036 - a candidate's SystemExit is a failure like any other
-            status, error = "error", _describe(e)
-        calls = item.get("calls")
-        if status == "passed" and calls is not None:
-            function = program_namespace.get(entry) if entry else None
-            limits = item.get("call_limits") or []
-            budget = float(item.get("total_limit") or 0)
-            spent = 0.0
-            for index, call in enumerate(calls):
-                t0 = time.process_time()
-                call_limit = float(limits[index]) if index < len(limits) else limit
-                try:
-                    args = json.loads(call)
-                    signal.setitimer(signal.ITIMER_PROF, call_limit)
-                    signal.setitimer(signal.ITIMER_REAL, call_limit * 3 + 1)
-                    try:
-                        result = function(*args)
-                    finally:
-                        signal.setitimer(signal.ITIMER_PROF, 0)
-                        signal.setitimer(signal.ITIMER_REAL, 0)
-                    outcome = {"passed": True, "output": encode(plain(result))}
-                except AssayTimeout:
-                    timed_out = True
-                    outcome = {"passed": False, "status": "timeout"}
-                except NotPlainData as e:
-                    outcome = {"passed": False, "status": "failed", "error": _describe(e)}
-                except BaseException as e:  # noqa: B036
-                    outcome = {"passed": False, "status": "error", "error": _describe(e)}
-                used = time.process_time() - t0
-                spent += used
-                outcome["cpu_ms"] = round(used * 1000, 3)
-                tests.append(outcome)
-                # Outputs are compared by Assay, outside this process; the first call that does not return
-                # (or the whole item's budget) ends the item, as EvalPlus's fast check does.
-                if not outcome["passed"] or (budget and spent > budget):
-                    break
-            failed = [t for t in tests if not t["passed"]]
-            if failed:
-                status = "timeout" if timed_out else failed[0]["status"]
-                error = failed[0].get("error")
-            elif budget and spent > budget and len(tests) < len(calls):
-                status, error = "timeout", "the item's total time budget was used up"
-        elif status == "passed":
-            for snippet in item.get("tests") or []:
-                t0 = time.process_time()
-                outcome = {"passed": True}
-                try:
-                    _run_limited(_compile_shared(snippet, "<test>"), namespace, limit)
-                except AssayTimeout:
-                    timed_out = True
-                    outcome = {"passed": False, "status": "timeout"}
-                except AssertionError as e:
-                    outcome = {"passed": False, "status": "failed", "error": _describe(e)}
-                except NotPlainData as e:
-                    outcome = {"passed": False, "status": "failed", "error": _describe(e)}
-                except BaseException as e:  # noqa: B036
-                    outcome = {"passed": False, "status": "error", "error": _describe(e)}
-                outcome["cpu_ms"] = round((time.process_time() - t0) * 1000, 3)
-                tests.append(outcome)
-                if timed_out:
-                    break
-            failed = [t for t in tests if not t["passed"]]
-            if failed:
-                status = "timeout" if timed_out else failed[0]["status"]
-                error = failed[0].get("error")
-    finally:
-        sys.stdout, sys.stderr, sys.stdin = sys.__stdout__, sys.__stderr__, sys.__stdin__
-    record = {"id": item["id"], "status": status, "tests": tests,
-              "cpu_ms": round((time.process_time() - started) * 1000, 3), "output_chars": sink.size}
-    if error:
-        record["error"] = error
-    return record, ("timer fired" if timed_out else None)
+# ---------------------------------------------------------------------------------------------- worker
 
-
-def main():
-    items = [json.loads(line) for line in _lines[1:] if line.strip()]
+def worker_main():
+    replies = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="replace")
+    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    signal.signal(signal.SIGPROF, _on_timer)
+    signal.signal(signal.SIGALRM, _on_timer)
     baseline = _snapshot()
-    judged = 0
-    for item in items:
-        record, rerun = judge(item)
-        if _isolated:
-            # Alone in its interpreter, a candidate can only affect its own tests, and only through shared
-            # modules (builtins the tests use are their own copy): rebinding a module's names fails it.
-            reason = _tampered_modules(baseline)
-            if reason and record["status"] == "passed":
-                record["status"] = "error"
-                record["error"] = "changed the interpreter's shared state during its tests: " + reason
-        else:
-            reason = rerun or _tampered(baseline)
-            if reason:
-                _emit({"id": item["id"], "status": "rerun", "reason": reason})
-                _real_out.flush()
-                os._exit(0)
-            if len(sys.modules) != len(baseline["module_ids"]):
-                # Modules the candidate imported stay loaded for the next one: watch them from now on.
+    namespace = None
+    served = 0
+
+    def reply(obj):
+        replies.write(json.dumps(obj) + "\n")
+        replies.flush()
+
+    for line in requests:
+        request = json.loads(line)
+        op = request["op"]
+        started = time.process_time()
+        if op == "end":
+            # Checked with the streams back in place, as they were when the baseline was taken.
+            reason = _tampered(baseline)
+            namespace = None
+            served += 1
+            if served % 25 == 0:
+                gc.collect()
+            if not reason and len(sys.modules) != len(baseline["module_ids"]):
                 baseline = _snapshot()
-        _emit(record)
-        del record
-        judged += 1
-        if judged % 25 == 0:
-            gc.collect()
-    _emit({"done": len(items)})
-    _real_out.flush()
+            reply({"ok": True, "tampered": reason, "cpu": time.process_time() - started, "seq": request.get("seq")})
+            continue
+        sink = Sink()
+        sys.stdout = sys.stderr = sink
+        sys.stdin = NoInput()
+        try:
+            if op == "load":
+                namespace = {"__name__": "__main__", "__builtins__": builtins}
+                limit = float(request["limit"])
+                try:
+                    code = compile(request["program"], "<candidate>", "exec")
+                    _arm(limit, limit * 3 + 1)
+                    try:
+                        exec(code, namespace)
+                    finally:
+                        _disarm()
+                    answer = {"ok": True, "names": [k for k in namespace if not k.startswith("__")]}
+                except AssayTimeout:
+                    answer = {"ok": False, "status": "timeout", "error": "time limit exceeded while defining the program"}
+                except SyntaxError as e:
+                    answer = {"ok": False, "status": "syntax_error", "error": _describe(e)}
+                except BaseException as e:  # noqa: B036 - a candidate's SystemExit is a failure like any other
+                    answer = {"ok": False, "status": "error", "error": _describe(e)}
+            elif op == "call":
+                budget = float(request["budget"])
+                try:
+                    function = namespace[request["name"]]
+                    if "raw" in request:
+                        args, kwargs = json.loads(request["raw"]), {}
+                    else:
+                        args, kwargs = decode(request["args"]), decode(request["kwargs"])
+                    _arm(budget, budget * 3 + 1)
+                    try:
+                        result = function(*args, **kwargs)
+                    finally:
+                        _disarm()
+                    answer = {"ok": True, "value": encode(plain(result))}
+                except AssayTimeout:
+                    answer = {"ok": False, "status": "timeout"}
+                except NotPlainData as e:
+                    answer = {"ok": False, "status": "failed", "etype": "NotPlainData", "error": _describe(e)}
+                except BaseException as e:  # noqa: B036
+                    answer = {"ok": False, "status": "error", "etype": type(e).__name__, "error": _describe(e)}
+            elif op == "inprocess":
+                answer = _judge_in_process(request, namespace)
+            else:
+                answer = {"ok": False, "status": "error", "error": "unknown request"}
+        finally:
+            sys.stdout, sys.stderr, sys.stdin = sys.__stdout__, sys.__stderr__, sys.__stdin__
+        answer["cpu"] = time.process_time() - started
+        answer["seq"] = request.get("seq")
+        reply(answer)
     os._exit(0)
 
 
-main()
+def _judge_in_process(request, namespace):
+    """The classic way, for tests that need the program's own objects: setup and tests run here."""
+    limit = float(request["limit"])
+    entry = request.get("entry")
+    tests = []
+    try:
+        test_ns = dict(namespace)
+        test_ns["__builtins__"] = dict(_PRISTINE_BUILTINS)
+        if request.get("setup"):
+            _arm(limit, limit * 3 + 1)
+            try:
+                exec(_compile_shared(request["setup"], "<tests>"), test_ns)
+            finally:
+                _disarm()
+        if entry:
+            original = namespace[entry]
+            wrapped = lambda *a, **k: plain(original(*a, **k))  # noqa: E731
+            test_ns["candidate"] = wrapped
+            if request.get("rebind"):
+                test_ns[entry] = wrapped
+    except AssayTimeout:
+        return {"ok": True, "tests": [{"passed": False, "status": "timeout"}]}
+    except BaseException as e:  # noqa: B036
+        return {"ok": True, "tests": [{"passed": False, "status": "error", "error": _describe(e)}]}
+    for snippet in request.get("tests") or []:
+        t0 = time.process_time()
+        try:
+            _arm(limit, limit * 3 + 1)
+            try:
+                exec(_compile_shared(snippet, "<test>"), test_ns)
+            finally:
+                _disarm()
+            outcome = {"passed": True}
+        except AssayTimeout:
+            outcome = {"passed": False, "status": "timeout"}
+        except (AssertionError, NotPlainData) as e:
+            outcome = {"passed": False, "status": "failed", "error": _describe(e)}
+        except BaseException as e:  # noqa: B036
+            outcome = {"passed": False, "status": "error", "error": _describe(e)}
+        outcome["cpu_ms"] = round((time.process_time() - t0) * 1000, 3)
+        tests.append(outcome)
+        if outcome.get("status") == "timeout":
+            break
+    return {"ok": True, "tests": tests}
+
+
+# ---------------------------------------------------------------------------------------------- judge
+
+class WorkerDied(Exception):
+    def __init__(self, how):
+        super().__init__(how)
+        self.how = how
+
+
+class WorkerTimeout(Exception):
+    pass
+
+
+class Worker:
+    """The candidate's process, spoken to over two pipes."""
+
+    def __init__(self):
+        import subprocess
+        self.process = subprocess.Popen([sys.executable, "-I", os.path.abspath(__file__), "--worker"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        close_fds=True)
+        self.buffer = b""
+        self.seq = 0
+
+    def ask(self, request, wall):
+        # Every request carries a sequence number; a late reply to an abandoned request is skipped.
+        self.seq += 1
+        request["seq"] = self.seq
+        try:
+            self.process.stdin.write((json.dumps(request) + "\n").encode())
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise WorkerDied(self._how())
+        deadline = time.monotonic() + wall
+        fd = self.process.stdout.fileno()
+        while True:
+            while b"\n" not in self.buffer:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise WorkerTimeout()
+                ready, _, _ = select.select([fd], [], [], left)
+                if not ready:
+                    continue
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    raise WorkerDied(self._how())
+                self.buffer += chunk
+            line, _, self.buffer = self.buffer.partition(b"\n")
+            answer = json.loads(line)
+            if answer.get("seq") == self.seq:
+                return answer
+
+    def _how(self):
+        try:
+            code = self.process.wait(timeout=2)
+        except Exception:  # noqa: BLE001
+            self.kill()
+            return "did not exit"
+        return ("signal %d" % -code) if code < 0 else ("exit code %d" % code)
+
+    def kill(self):
+        try:
+            self.process.kill()
+            self.process.wait(timeout=2)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+class Proxy:
+    """Stands for the candidate's function in the judge: calls go to the worker, results come back as data."""
+
+    def __init__(self, judge, name):
+        self._judge, self._name = judge, name
+
+    def __call__(self, *args, **kwargs):
+        try:
+            encoded_args = encode(plain(list(args)))
+            encoded_kwargs = encode(plain(dict(kwargs)))
+        except NotPlainData:
+            raise NeedsInProcess()
+        return self._judge.call(self._name, {"args": encoded_args, "kwargs": encoded_kwargs})
+
+
+class Judge:
+    def __init__(self, isolated):
+        self.isolated = isolated
+        self.worker = None
+        self.test_used = 0.0
+        self.test_limit = 1.0
+
+    def fresh_worker(self):
+        if self.worker is not None:
+            self.worker.kill()
+        self.worker = Worker()
+
+    def call(self, name, payload):
+        budget = max(self.test_limit - self.test_used, 0.001)
+        request = {"op": "call", "name": name, "budget": budget}
+        request.update(payload)
+        answer = self.ask(request, budget * 3 + 2)
+        self.test_used += answer.get("cpu", 0)
+        if answer.get("ok"):
+            return decode(answer["value"])
+        if answer.get("status") == "timeout":
+            raise AssayTimeout()
+        etype = answer.get("etype")
+        if etype == "NotPlainData":
+            raise NotPlainData((answer.get("error") or "").removeprefix("NotPlainData: "))
+        kind = getattr(builtins, etype, None) if etype else None
+        message = answer.get("error") or ""
+        if etype and message.startswith(etype + ": "):
+            message = message[len(etype) + 2:]
+        if isinstance(kind, type) and issubclass(kind, Exception):
+            raise kind(message)
+        raise RuntimeError(answer.get("error"))
+
+    def ask(self, request, wall):
+        try:
+            return self.worker.ask(request, wall)
+        except WorkerTimeout:
+            self.worker.kill()
+            self.worker = None
+            raise AssayTimeout()
+
+    def judge(self, item):
+        limit = float(item.get("time_limit") or 1.0)
+        entry = item.get("entry_point")
+        started = time.process_time()
+        worker_cpu = 0.0
+        tests = []
+        record = {"id": item["id"]}
+        if self.worker is None or self.isolated:
+            self.fresh_worker()
+        try:
+            loaded = self.ask({"op": "load", "program": item["program"], "limit": limit}, limit * 3 + 2)
+            worker_cpu += loaded.get("cpu", 0)
+            if not loaded.get("ok"):
+                record.update(status=loaded["status"], error=loaded.get("error"))
+            elif entry and entry not in loaded["names"]:
+                record.update(status="error", error="NameError: entry point %r is not defined" % entry)
+            elif item.get("calls") is not None:
+                worker_cpu += self._run_calls(item, entry, limit, tests)
+            else:
+                self._run_tests(item, entry, limit, loaded["names"], tests)
+        except AssayTimeout:
+            tests.append({"passed": False, "status": "timeout"})
+        except WorkerDied as died:
+            status = "memory" if died.how == "signal 9" else "died"
+            tests.append({"passed": False, "status": status,
+                          "error": "the program ended before its tests finished (%s)" % died.how})
+            self.worker = None
+        if any(t.get("status") == "timeout" for t in tests) and self.worker is not None:
+            self.worker.kill()
+            self.worker = None
+        if "status" not in record:
+            failed = [t for t in tests if not t["passed"]]
+            record["status"] = failed[0]["status"] if failed else "passed"
+            if failed and failed[0].get("error"):
+                record["error"] = failed[0]["error"]
+            elif item.get("calls") is not None and not failed and len(tests) < len(item["calls"]):
+                record.update(status="timeout", error="the item's total time budget was used up")
+        record["tests"] = tests
+        record["cpu_ms"] = round((time.process_time() - started + worker_cpu) * 1000, 3)
+        if self.worker is not None:
+            try:
+                done = self.worker.ask({"op": "end"}, 10)
+                if done.get("tampered") or self.isolated:
+                    self.worker.kill()
+                    self.worker = None
+            except (WorkerDied, WorkerTimeout):
+                self.worker = None
+        return record
+
+    def _run_calls(self, item, entry, limit, tests):
+        limits = item.get("call_limits") or []
+        budget = float(item.get("total_limit") or 0)
+        spent = 0.0
+        for index, raw in enumerate(item["calls"]):
+            call_limit = float(limits[index]) if index < len(limits) else limit
+            answer = self.ask({"op": "call", "name": entry, "budget": call_limit, "raw": raw}, call_limit * 3 + 2)
+            used = answer.get("cpu", 0)
+            spent += used
+            if answer.get("ok"):
+                outcome = {"passed": True, "output": answer["value"]}
+            else:
+                outcome = {"passed": False, "status": answer.get("status", "error")}
+                if answer.get("error"):
+                    outcome["error"] = answer["error"]
+            outcome["cpu_ms"] = round(used * 1000, 3)
+            tests.append(outcome)
+            if not outcome["passed"] or (budget and spent > budget):
+                break
+        return spent
+
+    def _run_tests(self, item, entry, limit, names, tests):
+        test_ns = {"__name__": "__main__", "__builtins__": dict(_PRISTINE_BUILTINS)}
+        if entry:
+            test_ns["candidate"] = Proxy(self, entry)
+            if item.get("rebind"):
+                test_ns[entry] = Proxy(self, entry)
+        program_names = set(names)
+        try:
+            if item.get("setup"):
+                self._run_one(item["setup"], "<tests>", test_ns, limit)
+            for snippet in item.get("tests") or []:
+                t0 = time.process_time()
+                try:
+                    self._run_one(snippet, "<test>", test_ns, limit)
+                    outcome = {"passed": True}
+                except AssayTimeout:
+                    outcome = {"passed": False, "status": "timeout"}
+                except (AssertionError, NotPlainData) as e:
+                    outcome = {"passed": False, "status": "failed", "error": _describe(e)}
+                except NameError as e:
+                    if getattr(e, "name", None) in program_names:
+                        raise NeedsInProcess()
+                    outcome = {"passed": False, "status": "error", "error": _describe(e)}
+                except NeedsInProcess:
+                    raise
+                except Exception as e:  # noqa: BLE001 - the candidate's exception, re-raised by the proxy
+                    outcome = {"passed": False, "status": "error", "error": _describe(e)}
+                # The test code's own time here plus the candidate's time in the worker.
+                outcome["cpu_ms"] = round((time.process_time() - t0 + self.test_used) * 1000, 3)
+                tests.append(outcome)
+                if outcome.get("status") == "timeout":
+                    break
+        except NeedsInProcess:
+            tests.clear()
+            answer = self.ask({"op": "inprocess", "setup": item.get("setup"), "tests": item.get("tests"), "entry": entry,
+                               "rebind": item.get("rebind"), "limit": limit},
+                              limit * 3 * (len(item.get("tests") or []) + 1) + 2)
+            tests.extend(answer.get("tests", []))
+            self.in_process = True
+        except NameError as e:
+            if getattr(e, "name", None) in program_names:
+                tests.clear()
+                answer = self.ask({"op": "inprocess", "setup": item.get("setup"), "tests": item.get("tests"), "entry": entry,
+                                   "rebind": item.get("rebind"), "limit": limit},
+                                  limit * 3 * (len(item.get("tests") or []) + 1) + 2)
+                tests.extend(answer.get("tests", []))
+                self.in_process = True
+            else:
+                tests.append({"passed": False, "status": "error", "error": _describe(e)})
+        except AssayTimeout:
+            tests.append({"passed": False, "status": "timeout"})
+        except Exception as e:  # noqa: BLE001 - setup code failing on the candidate's account
+            tests.append({"passed": False, "status": "error", "error": _describe(e)})
+
+    def _run_one(self, source, name, namespace, limit):
+        self.test_used = 0.0
+        self.test_limit = limit
+        # The test code itself is trusted; its own CPU time counts too, with the same backstop.
+        t0 = time.process_time()
+        signal.setitimer(signal.ITIMER_REAL, limit * 3 + 1)
+        try:
+            exec(_compile_shared(source, name), namespace)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if time.process_time() - t0 + self.test_used > limit * 3 + 1:
+            raise AssayTimeout()
+
+
+def judge_main():
+    results = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="replace")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    raw = sys.stdin.buffer.read()
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    lines = raw.decode("utf-8").split("\n")
+    header = json.loads(lines[0])
+    nonce = header["nonce"]
+    signal.signal(signal.SIGALRM, _on_timer)
+    judge = Judge(bool(header.get("isolated")))
+    count = 0
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        judge.in_process = False
+        try:
+            record = judge.judge(item)
+        except Exception as e:  # noqa: BLE001 - a fault of the harness itself, reported as such
+            import traceback
+            record = {"id": item["id"], "status": "harness_error", "error": _describe(e),
+                      "traceback": traceback.format_exc()[-2000:]}
+            if judge.worker is not None:
+                judge.worker.kill()
+                judge.worker = None
+        if judge.in_process:
+            record["in_process"] = True
+        record["nonce"] = nonce
+        results.write(json.dumps(record) + "\n")
+        results.flush()
+        count += 1
+    if judge.worker is not None:
+        judge.worker.kill()
+    results.write(json.dumps({"done": count, "nonce": nonce}) + "\n")
+    results.flush()
+    os._exit(0)
+
+
+# The builtins as they were before any candidate ran: test code always runs with a copy of these.
+_PRISTINE_BUILTINS = dict(builtins.__dict__)
+
+if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+    worker_main()
+else:
+    judge_main()
