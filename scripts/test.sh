@@ -7,12 +7,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log="$(mktemp)"
 # Skipped tests are listed by name with their reason, so a missing toolchain is visible, not silent.
-dotnet test "$root/Assay.slnx" -c Release --nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" \
-  | grep -E "^\s+(Passed|Failed|Skipped) |^\s*(Failed|Passed)!|error|\[SKIP\]|Skipped " | grep -v "^\s*Passed " || true
-status=${PIPESTATUS[0]}
-read -r passed failed skipped < <(grep -E "^(Passed|Failed)!" "$log" \
-  | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
-  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+dotnet test "$root/Assay.slnx" -c Release --nologo --logger "console;verbosity=normal" > "$log" 2>&1
+status=$?
+grep -E "^\s+(Failed|Skipped) |^\s+(Passed|Failed|Skipped): |Total tests|error|Error Message|Assert" "$log" || true
+# Each test assembly ends with "Passed: N", "Failed: N", "Skipped: N" lines; add them up.
+read -r passed failed skipped < <(awk '
+  /^[[:space:]]+Passed: [0-9]+[[:space:]]*$/  {p += $2}
+  /^[[:space:]]+Failed: [0-9]+[[:space:]]*$/  {f += $2}
+  /^[[:space:]]+Skipped: [0-9]+[[:space:]]*$/ {s += $2}
+  END {print p+0, f+0, s+0}' "$log")
 rm -f "$log"
 if [[ $status != 0 && $failed == 0 ]]; then failed=1; fi   # a crash or build error counts as a failure
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -226,20 +226,6 @@ def _tampered(before):
     return None
 
 
-def _tampered_modules(before):
-    missing = object()
-    for name, names in before["modules"].items():
-        module = sys.modules.get(name)
-        d = getattr(module, "__dict__", None)
-        if name == "builtins" or not isinstance(d, dict):
-            continue
-        for key, ident in names.items():
-            value = d.get(key, missing)
-            if value is missing or id(value) != ident:
-                return "module %s: %s rebound" % (name, key)
-    return None
-
-
 def decode(value):
     """Plain-data JSON from encode() -> Python values (tuples, sets, big ints, nan restored)."""
     if isinstance(value, list):
