@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the example programs through `assay run` and prints each verdict: the end-to-end demo that the
-# README's first quickstart command calls.
+# The end-to-end demo that the README's first quickstart command calls: scores the example samples with
+# `assay eval` (Assay's main job), then runs a few single programs through `assay run`.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 assay="$here/../assay"
@@ -10,6 +10,14 @@ run() {
   "$assay" run --lang "$lang" --file "$here/programs/$file" --stdin <(printf '%s' "$input") "$@"
 }
 "$assay" toolchains
+out="$(mktemp -d)"
+printf '\n$ assay eval --problems examples/eval/problems.jsonl --samples examples/eval/samples.jsonl --k 1,2\n'
+"$assay" eval --problems "$here/eval/problems.jsonl" --samples "$here/eval/samples.jsonl" --k 1,2 \
+  --out "$out/samples_results.jsonl" --store "$out/verdicts.db"
+printf '\nPer-sample verdicts (%s):\n' "$out/samples_results.jsonl"
+while IFS= read -r line; do
+  printf '  %s\n' "$(printf '%s' "$line" | sed -E 's/.*"task_id":"([^"]*)","completion_id":([0-9]+).*"status":"([^"]*)","result":"([^"]{0,70}).*/\1 #\2  \3  \4/')"
+done < "$out/samples_results.jsonl"
 run python hello.py "world"
 run cpp sum.cpp "40 2"
 run cpp sum.cpp "1 2"          # second run of the same source: the compile is served from the cache

@@ -154,7 +154,7 @@ internal static class EvalCommand
         table.AddRow("passed", s.Passed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (status, count) in s.StatusCounts.Where(c => c.Value > 0 && c.Key != "ok")) table.AddRow(Markup.Escape(status), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("distinct programs", $"{s.DistinctPrograms} ({s.JudgedNow} judged now, {s.FromStore} samples from the store)");
-        table.AddRow("judged alone (timeouts, tampering)", s.Isolated.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("judged in a sandbox of their own", s.Isolated.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("time", $"{elapsed.TotalSeconds:F1} s ({s.Samples / Math.Max(elapsed.TotalSeconds, 1e-9):F0} samples/s)");
         table.AddRow("results", Markup.Escape(resultsPath));
         console.Ui.Write(table);
