@@ -260,28 +260,29 @@ static void cgroup_kill_all(const cgroup_t *cg) {
         if (write_file(path, "1") == 0) return;
     }
     snprintf(path, sizeof path, "%s/cgroup.procs", cg->pids);
-    for (int round = 0; round < 50; round++) {
+    /* Short waits: bubblewrap's init usually leaves the cgroup within a millisecond or two of being killed. */
+    for (int round = 0; round < 500; round++) {
         FILE *f = fopen(path, "re");
         if (!f) return;
         int pid, any = 0;
         while (fscanf(f, "%d", &pid) == 1) { kill(pid, SIGKILL); any = 1; }
         fclose(f);
         if (!any) return;
-        usleep(2000);
+        usleep(200);
     }
 }
 
 static void cgroup_destroy(const cgroup_t *cg) {
     if (cg->version == 0) return;
     cgroup_kill_all(cg);
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 2000; i++) {
         int ok = rmdir(cg->mem) == 0 || errno == ENOENT;
         if (cg->version == 1) {
             ok &= rmdir(cg->pids) == 0 || errno == ENOENT;
             ok &= rmdir(cg->cpu) == 0 || errno == ENOENT;
         }
         if (ok) return;
-        usleep(5000);   /* processes killed a moment ago may not be gone from the cgroup yet */
+        usleep(500);   /* processes killed a moment ago may not be gone from the cgroup yet */
     }
 }
 
@@ -475,7 +476,7 @@ static void run_one(const options_t *o, char **argv, const char *stdin_data, siz
         pid_t r = waitpid(-1, NULL, WNOHANG);
         if (r > 0) continue;
         if (r < 0 || now_ns() > reap_deadline) break;   /* ECHILD: nothing left */
-        usleep(1000);
+        usleep(200);
     }
     for (int s = 0; s < 2; s++) if (streams[s].open) close(streams[s].fd);
     if (ready_open) close(pready[0]);
