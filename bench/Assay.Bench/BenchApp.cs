@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Assay.Bench.EvalThroughput;
 using Assay.Bench.SandboxOverhead;
 
 namespace Assay.Bench;
@@ -36,7 +37,7 @@ internal static class BenchApp
             "Python start-ups per second bare vs in Assay's sandbox, and a C++ compile-cache miss vs hit.") { runs, concurrency, json };
         overhead.SetAction((parse, cancellationToken) =>
             SandboxOverheadAsync(parse.GetValue(runs), parse.GetValue(concurrency), parse.GetValue(json), cancellationToken));
-        var root = new RootCommand("Assay benchmarks.") { overhead };
+        var root = new RootCommand("Assay benchmarks.") { overhead, EvalThroughputCommand() };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -46,6 +47,58 @@ internal static class BenchApp
             return BadUsage;
         }
         return await parse.InvokeAsync();
+    }
+
+    private static Command EvalThroughputCommand()
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with every figure instead of the report." };
+        var problems = new Option<string?>("--problems") { Description = "Problem file (default: ../shared/data/codet/HumanEval_for_code_generation.jsonl from the repository)." };
+        var samples = new Option<string?>("--samples")
+        {
+            Description = "CodeT samples file (default: ../shared/data/samples/codet/HumanEval_codegen16B_temp0.8_topp0.95_num100_max300_code_solution.jsonl).",
+        };
+        var limit = new Option<int?>("--baseline-limit") { Description = "Only the first N problem records of the samples file (both sides), for quick runs." };
+        var skipBaseline = new Option<bool>("--skip-baseline") { Description = "Run Assay only (no speed-up, no agreement)." };
+        var timeout = new Option<double>("--baseline-timeout") { Description = "The classic harness's wall-clock limit per program, seconds.", DefaultValueFactory = _ => 3.0 };
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "Assay's sandboxes at once and the baseline's pool workers (default: the number of cores).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var keep = new Option<bool>("--keep-files") { Description = "Keep the work directory: per-sample results of both sides, the baseline's stderr, the store, result.json." };
+        var command = new Command("eval-throughput",
+            "Samples/s of the classic human-eval/CodeT harness (in bubblewrap) vs `assay eval` cold and on a warm store, and their verdict agreement.")
+        {
+            problems, samples, limit, skipBaseline, timeout, concurrency, keep, json,
+        };
+        command.SetAction((parse, cancellationToken) => EvalThroughputAsync(new EvalThroughputOptions(
+            parse.GetValue(problems), parse.GetValue(samples), parse.GetValue(limit), parse.GetValue(skipBaseline), parse.GetValue(timeout),
+            parse.GetValue(concurrency), parse.GetValue(keep)), parse.GetValue(json), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> EvalThroughputAsync(EvalThroughputOptions options, bool json, CancellationToken cancellationToken)
+    {
+        if (options.BaselineLimit is < 1 || options.Concurrency < 1 || options.BaselineTimeoutSeconds is <= 0 or > 600)
+        {
+            await Console.Error.WriteLineAsync("assay-bench: --baseline-limit and --concurrency must be at least 1, --baseline-timeout in (0, 600]");
+            return BadUsage;
+        }
+        EvalThroughputResult result;
+        try
+        {
+            result = await EvalThroughputBenchmark.RunAsync(options, Console.Error, cancellationToken);
+        }
+        catch (BenchmarkException ex)
+        {
+            await Console.Error.WriteLineAsync("assay-bench: " + ex.Message);
+            return Failed;
+        }
+        var serialized = JsonSerializer.Serialize(result, JsonOptions);
+        // With --keep-files the JSON is kept too, whichever form was printed.
+        if (result.WorkDirectory is { } kept) await File.WriteAllTextAsync(Path.Combine(kept, "result.json"), serialized + "\n", cancellationToken);
+        await Console.Out.WriteLineAsync(json ? serialized : EvalThroughputText.Render(result));
+        return Success;
     }
 
     private static async Task<int> SandboxOverheadAsync(int runs, int concurrency, bool json, CancellationToken cancellationToken)
