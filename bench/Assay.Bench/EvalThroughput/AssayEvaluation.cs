@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Assay.Bench.Measurement;
 using Assay.Core.Evaluation;
 using Assay.Core.Execution;
 using Assay.Core.Problems;
@@ -30,9 +31,11 @@ internal static class AssayEvaluation
     public static async Task<AssayRun> RunAsync(string problemsPath, string samplesPath, string? storePath, string storeLabel, int concurrency,
         IReadOnlyList<int> ks, CancellationToken cancellationToken)
     {
+        var cpuBefore = CpuSnapshot.Take();
         var clock = Stopwatch.StartNew();
         var (runner, problem) = ProgramRunner.Create(concurrency);
         if (runner is null) throw new BenchmarkException(problem ?? "the sandbox is unavailable");
+        AssayRun run;
         using (runner)
         {
             var python = runner.ResolveLanguage("python");
@@ -69,7 +72,7 @@ internal static class AssayEvaluation
                 if (!verdicts.TryAdd(key, new AssaySampleVerdict(v.Passed, v.Status.ToWireName(), v.Error, v.Isolated, v.CpuTimeMs, s.Program)))
                     throw new BenchmarkException($"Assay reported {key.TaskId} #{key.CompletionId} twice");
             }
-            return new AssayRun(
+            run = new AssayRun(
                 storeLabel,
                 toolchain.Version,
                 judge.Fingerprint,
@@ -88,6 +91,7 @@ internal static class AssayEvaluation
                 Math.Round(result.Elapsed.TotalSeconds, 3),
                 Math.Round(result.Samples.Count / totalSeconds, 2),
                 PassAtKFigures.From(result.Samples.Select(s => (s.Sample.TaskId, s.Verdict.Passed)), ks),
+                new RunCpu(0, 0, 0, 0),
                 result.Calibrations.Where(c => c.Reference is { Passed: false })
                     .Select(c => $"{c.TaskId}: {c.Reference!.Status.ToWireName()}{(c.Reference.Error is { } e ? " (" + e + ")" : "")}")
                     .ToList())
@@ -95,5 +99,7 @@ internal static class AssayEvaluation
                 Verdicts = verdicts,
             };
         }
+        // After the runner is gone: its supervisors have been reaped, so their sandboxes' CPU time is counted.
+        return run with { Cpu = RunCpu.From(CpuSnapshot.Take() - cpuBefore, run.TotalSeconds, run.Samples) };
     }
 }

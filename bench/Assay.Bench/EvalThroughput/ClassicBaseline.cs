@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Assay.Bench.Measurement;
 
 namespace Assay.Bench.EvalThroughput;
 
@@ -21,7 +22,9 @@ internal static class ClassicBaseline
         var arguments = Arguments(script, problems, samples, outDirectory, timeoutSeconds, workers);
         var command = bubblewrap + " " + string.Join(' ', arguments.Select(Quote));
 
-        var psi = new ProcessStartInfo(bubblewrap)
+        // Joins a cgroup of its own first (when one can be made), only to count the CPU time of everything under it.
+        using var cgroup = CpuCgroup.TryCreate();
+        var psi = new ProcessStartInfo(cgroup is null ? bubblewrap : "/bin/sh")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -29,6 +32,10 @@ internal static class ClassicBaseline
             UseShellExecute = false,
             WorkingDirectory = workDirectory,
         };
+        if (cgroup is not null)
+        {
+            foreach (var argument in new[] { "-c", "echo $$ > \"$0\" && exec \"$@\"", cgroup.ProcsFile, bubblewrap }) psi.ArgumentList.Add(argument);
+        }
         foreach (var argument in arguments) psi.ArgumentList.Add(argument);
         psi.Environment.Clear();
         psi.Environment["PATH"] = "/usr/bin:/bin";
@@ -37,6 +44,8 @@ internal static class ClassicBaseline
 
         await progress.WriteLineAsync($"baseline: {command}");
         await progress.WriteLineAsync($"baseline: stderr goes to {stderrPath}");
+        if (cgroup is null) await progress.WriteLineAsync("baseline: no cgroup could be made: its CPU time will not be reported");
+        var cpuBefore = CpuSnapshot.Take();
         var clock = Stopwatch.StartNew();
         using var process = await StartOnOwnThreadAsync(psi);
         await using var registration = cancellationToken.Register(() => Kill(process));
@@ -55,6 +64,8 @@ internal static class ClassicBaseline
             stderrBytes = stderrFile.Length;
         }
         var wallSeconds = clock.Elapsed.TotalSeconds;
+        var machine = CpuSnapshot.Take() - cpuBefore;
+        var cgroupSeconds = cgroup?.UsageSeconds();
         cancellationToken.ThrowIfCancellationRequested();
         var output = await stdout;
         var resultsPath = Path.Combine(outDirectory, "results.jsonl");
@@ -88,6 +99,7 @@ internal static class ClassicBaseline
             root.GetProperty("seconds").GetDouble(),
             Math.Round(samplesCount / wallSeconds, 2),
             PassAtKFigures.From(verdicts.Select(v => (v.Key.TaskId, v.Value.Passed)), ks),
+            cgroupSeconds is { } own ? RunCpu.From(own, machine.MachineBusyMs / 1000.0, wallSeconds, samplesCount) : null,
             process.ExitCode,
             stderrBytes)
         {

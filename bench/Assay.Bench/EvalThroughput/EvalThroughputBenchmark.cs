@@ -83,6 +83,9 @@ internal static class EvalThroughputBenchmark
 
             double? speedUp = baseline is null ? null : Math.Round(baseline.WallSeconds / cold.TotalSeconds, 2);
             double? judgingSpeedUp = baseline is null ? null : Math.Round(baseline.JudgingSeconds / cold.JudgingSeconds, 2);
+            double? cpuRatio = baseline?.Cpu is { } baselineCpu && cold.Cpu.OwnMsPerSample > 0
+                ? Math.Round(baselineCpu.OwnMsPerSample / cold.Cpu.OwnMsPerSample, 2)
+                : null;
             return new EvalThroughputResult(
                 "eval-throughput",
                 started,
@@ -98,6 +101,7 @@ internal static class EvalThroughputBenchmark
                 warm,
                 speedUp,
                 judgingSpeedUp,
+                cpuRatio,
                 TargetSpeedUp,
                 speedUp is null ? null : speedUp >= TargetSpeedUp,
                 baseline is null ? null : VerdictComparison.Compare(baseline, cold),

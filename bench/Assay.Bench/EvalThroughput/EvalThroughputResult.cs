@@ -16,6 +16,8 @@ namespace Assay.Bench.EvalThroughput;
 /// <param name="AssayStoreFill">Assay on an empty SQLite store: judges everything again and writes the store.</param>
 /// <param name="AssayWarm">Assay on the store the fill run wrote, as a re-run would find it.</param>
 /// <param name="SpeedUp">Baseline wall time divided by Assay's cold end-to-end time (same samples), or null.</param>
+/// <param name="CpuRatio">Baseline CPU time per sample divided by Assay's cold CPU time per sample, or null:
+/// how much less work Assay does, whatever else ran on the machine.</param>
 /// <param name="JudgingSpeedUp">Baseline judging time (its own clock) divided by Assay's judging time, or null.</param>
 /// <param name="TargetSpeedUp">The speed-up Assay aims for.</param>
 /// <param name="MeetsTarget">Whether <paramref name="SpeedUp"/> reached <paramref name="TargetSpeedUp"/> (null without a baseline).</param>
@@ -36,6 +38,7 @@ internal sealed record EvalThroughputResult(
     AssayRun AssayWarm,
     double? SpeedUp,
     double? JudgingSpeedUp,
+    double? CpuRatio,
     double TargetSpeedUp,
     bool? MeetsTarget,
     VerdictAgreement? Agreement,
@@ -72,6 +75,8 @@ internal sealed record EvalThroughputSettings(
 /// <param name="JudgingSeconds">The harness's own clock around its process pool.</param>
 /// <param name="SamplesPerSecond">Samples divided by <paramref name="WallSeconds"/>.</param>
 /// <param name="PassAtK">pass@k from its per-sample verdicts (Chen et al.'s estimator).</param>
+/// <param name="Cpu">CPU time of the harness's processes (from a cgroup of its own), and of everything else on the
+/// machine meanwhile; null when no cgroup could be made.</param>
 /// <param name="ExitCode">The sandboxed process's exit code.</param>
 /// <param name="StderrBytes">Bytes the harness wrote to stderr (kept in a file, never on the console).</param>
 internal sealed record BaselineRun(
@@ -85,6 +90,7 @@ internal sealed record BaselineRun(
     double JudgingSeconds,
     double SamplesPerSecond,
     IReadOnlyDictionary<string, double> PassAtK,
+    RunCpu? Cpu,
     int ExitCode,
     long StderrBytes)
 {
@@ -110,6 +116,7 @@ internal sealed record BaselineRun(
 /// <param name="JudgingSeconds">Evaluator.EvaluateAsync: calibration and judging (store reads and writes included).</param>
 /// <param name="SamplesPerSecond">Samples divided by <paramref name="TotalSeconds"/>.</param>
 /// <param name="PassAtK">pass@k from its per-sample verdicts.</param>
+/// <param name="Cpu">CPU time of this process and its sandboxes, and of everything else on the machine meanwhile.</param>
 /// <param name="ReferenceFailures">Problems whose reference solution failed when it was measured.</param>
 internal sealed record AssayRun(
     string Store,
@@ -128,6 +135,7 @@ internal sealed record AssayRun(
     double JudgingSeconds,
     double SamplesPerSecond,
     IReadOnlyDictionary<string, double> PassAtK,
+    RunCpu Cpu,
     IReadOnlyList<string> ReferenceFailures)
 {
     /// <summary>Each sample's verdict by (task_id, completion_id).</summary>
@@ -139,6 +147,33 @@ internal sealed record AssayRun(
 /// <param name="Commit">`git rev-parse --short HEAD` of the repository, or `unknown`.</param>
 /// <param name="UncommittedSourceFiles">`git status --porcelain` lines for src/, native/ and toolchains/: edits the figures include.</param>
 internal sealed record SourceState(string Commit, IReadOnlyList<string> UncommittedSourceFiles);
+
+/// <summary>
+/// CPU time over one run: the run's own (for Assay, this process and its reaped children: the supervisors with
+/// every sandbox under them; for the baseline, its cgroup: the whole bubblewrap tree) and the rest of the
+/// machine's busy time in the same interval (other sessions' work, plus kernel threads working for the run).
+/// On a shared machine the wall times depend on the second figure; the first hardly does.
+/// </summary>
+/// <param name="OwnSeconds">User + system CPU time of the run's processes.</param>
+/// <param name="OwnMsPerSample">That, per sample.</param>
+/// <param name="OtherSeconds">Machine busy time minus <paramref name="OwnSeconds"/> (at least 0).</param>
+/// <param name="OtherShare">Other busy time as a share of the machine's capacity over the run (cores × wall).</param>
+internal sealed record RunCpu(double OwnSeconds, double OwnMsPerSample, double OtherSeconds, double OtherShare)
+{
+    /// <summary>From a snapshot difference of the process measuring: its own and its reaped children's CPU time.</summary>
+    public static RunCpu From(CpuSnapshot used, double wallSeconds, int samples)
+    {
+        ArgumentNullException.ThrowIfNull(used);
+        return From((used.SelfMs + used.ReapedChildrenMs) / 1000.0, used.MachineBusyMs / 1000.0, wallSeconds, samples);
+    }
+
+    public static RunCpu From(double ownSeconds, double machineBusySeconds, double wallSeconds, int samples)
+    {
+        var other = Math.Max(0, machineBusySeconds - ownSeconds);
+        return new RunCpu(Math.Round(ownSeconds, 2), Math.Round(ownSeconds * 1000.0 / Math.Max(1, samples), 2), Math.Round(other, 2),
+            Math.Round(other / (Environment.ProcessorCount * Math.Max(wallSeconds, 1e-9)), 3));
+    }
+}
 
 /// <summary>One sample's verdict in an Assay run, as the comparison needs it, with the program that was judged.</summary>
 internal sealed record AssaySampleVerdict(bool Passed, string Status, string? Error, bool Isolated, double CpuTimeMs, string Program);

@@ -32,11 +32,21 @@ internal static class EvalThroughputText
         Row(text, "Assay filling an empty store", r.AssayStoreFill);
         Row(text, "Assay warm store (re-run)", r.AssayWarm);
         text.AppendLine();
+        text.AppendLine($"  {"CPU time (/proc)",-34}{"own s",9}{"ms/sample",11}{"other work on the machine meanwhile",38}");
+        if (r.Baseline is { Cpu: { } baselineCpu }) CpuRow(text, "classic baseline (bwrap)", baselineCpu);
+        CpuRow(text, "Assay cold (NoVerdictStore)", r.AssayCold.Cpu);
+        CpuRow(text, "Assay filling an empty store", r.AssayStoreFill.Cpu);
+        CpuRow(text, "Assay warm store (re-run)", r.AssayWarm.Cpu);
+        text.AppendLine("  (own = the baseline's cgroup: its whole bwrap tree; for Assay, this process and its supervisors with every");
+        text.AppendLine("   sandbox; other = the rest of the machine's busy time meanwhile, as a share of cores x wall time)");
+        text.AppendLine();
         if (r.Baseline is { } baseline)
         {
             text.AppendLine($"  speed-up, Assay cold vs baseline, end to end: {r.SpeedUp:F1}x  (target >= {r.TargetSpeedUp:F0}x: {(r.MeetsTarget == true ? "met" : "NOT met")})");
             text.AppendLine($"  speed-up, judging only (baseline's pool {baseline.JudgingSeconds:F1} s vs Assay's evaluator " +
                 $"{r.AssayCold.JudgingSeconds:F1} s): {r.JudgingSpeedUp:F1}x");
+            if (r.CpuRatio is { } cpuRatio)
+                text.AppendLine($"  CPU time per sample, baseline / Assay cold: {cpuRatio:F1}x  (less sensitive to other work on the machine than wall time)");
             text.AppendLine($"  baseline: {baseline.TimedOutPrograms} distinct programs timed out; {baseline.Python}; exit code {baseline.ExitCode}; " +
                 $"{baseline.StderrBytes} bytes of stderr (to a file)");
         }
@@ -82,6 +92,9 @@ internal static class EvalThroughputText
             text.Append(passAtK.TryGetValue(k, out var value) ? (value * 100).ToString("F2").PadLeft(width) : "-".PadLeft(width));
         text.AppendLine();
     }
+
+    private static void CpuRow(StringBuilder text, string label, RunCpu cpu) =>
+        text.AppendLine($"  {label,-34}{cpu.OwnSeconds,9:F1}{cpu.OwnMsPerSample,11:F2}{$"{cpu.OtherSeconds:F1} s ({cpu.OtherShare * 100:F0}% of the machine)",38}");
 
     private static string OneLine(string text)
     {
