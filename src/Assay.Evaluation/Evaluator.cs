@@ -1,31 +1,50 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Assay.Core.Evaluation;
-using Assay.Core.Execution;
 using Assay.Core.Problems;
+using Assay.Evaluation.Modes;
 using Assay.Execution.Judging;
+using Assay.Execution.Running;
 
 namespace Assay.Evaluation;
 
 /// <summary>
-/// Scores samples against their problems: calibrates each problem's time limit from its reference solution,
-/// judges every distinct program once (reusing stored verdicts), and returns each sample's verdict.
-/// Inputs → plan (distinct programs and their limits) → sandbox (the judge) → verdicts (stored) → results.
+/// Scores samples against their problems: each judging mode calibrates its problems' time limits from their
+/// reference solutions, judges every distinct program once (reusing stored verdicts), and returns each
+/// sample's verdict. Inputs → plan (distinct programs and their limits) → sandbox → verdicts (stored) → results.
 /// </summary>
 public sealed class Evaluator
 {
-    private readonly PythonJudge _judge;
-    private readonly IVerdictStore _store;
-    private readonly EvaluationOptions _options;
+    private readonly IReadOnlyList<JudgingMode> _modes;
 
+    /// <summary>An evaluator whose Python problems use the given judge (and its runner for everything else).</summary>
     public Evaluator(PythonJudge judge, IVerdictStore store, EvaluationOptions options)
+        : this(judge?.Runner ?? throw new ArgumentNullException(nameof(judge)), store, options, () => judge)
     {
-        _judge = judge;
-        _store = store;
-        _options = options;
+    }
+
+    /// <summary>An evaluator on this runner; Python problems get a Python judge when there are any.</summary>
+    public Evaluator(ProgramRunner runner, IVerdictStore store, EvaluationOptions options)
+        : this(runner, store, options, () => DefaultPythonJudge(runner))
+    {
+    }
+
+    private Evaluator(ProgramRunner runner, IVerdictStore store, EvaluationOptions options, Func<PythonJudge> python)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        var context = new EvaluationContext(runner, store, options, python);
+        _modes =
+        [
+            new PythonMode(context),
+        ];
+    }
+
+    /// <summary>True when some judging mode handles this problem's tests.</summary>
+    public bool Supports(Problem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return _modes.Any(m => m.Handles(problem.Judge));
     }
 
     public async Task<EvaluationResult> EvaluateAsync(IReadOnlyList<Problem> problems, IReadOnlyList<Sample> samples,
@@ -35,143 +54,40 @@ public sealed class Evaluator
         ArgumentNullException.ThrowIfNull(samples);
         var clock = Stopwatch.StartNew();
         var byId = problems.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
-        var sampled = samples.Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
-        var used = problems.Where(p => sampled.Contains(p.TaskId)).ToList();
-        var calibrations = await CalibrateAsync(used, cancellationToken);
-        var byTask = calibrations.ToDictionary(c => c.TaskId, StringComparer.Ordinal);
-
-        // Plan: one item per distinct (program, tests, limit); many samples may share it.
-        var items = new Dictionary<string, JudgeItem>(StringComparer.Ordinal);
-        var sampleKeys = new string[samples.Count];
-        for (var i = 0; i < samples.Count; i++)
+        foreach (var sample in samples)
         {
-            var sample = samples[i];
-            var problem = byId[sample.TaskId];
-            var item = ItemFor(problem, sample.ProgramFor(problem), byTask[problem.TaskId], idPrefix: "");
-            sampleKeys[i] = item.Id;
-            items.TryAdd(item.Id, item);
+            if (!byId.TryGetValue(sample.TaskId, out var problem))
+                throw new ArgumentException($"sample for unknown problem {sample.TaskId}", nameof(samples));
+            if (!Supports(problem))
+                throw new NotSupportedException($"{problem.TaskId}: judging mode {problem.Judge.GetType().Name} is not supported");
         }
 
-        var verdicts = new ConcurrentDictionary<string, ProgramVerdict>(await _store.GetManyAsync(items.Keys, cancellationToken), StringComparer.Ordinal);
-        var fromStore = verdicts.Keys.ToHashSet(StringComparer.Ordinal);
-        var samplesPerKey = sampleKeys.GroupBy(k => k, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var done = fromStore.Sum(k => samplesPerKey[k]);
-        var storedSamples = done;
-        progress?.Report(new EvaluationProgress(done, samples.Count, storedSamples));
-
-        var todo = items.Values.Where(item => !verdicts.ContainsKey(item.Id)).ToList();
-        var problemOf = new Dictionary<string, Problem>(StringComparer.Ordinal);
-        for (var i = 0; i < samples.Count; i++) problemOf.TryAdd(sampleKeys[i], byId[samples[i].TaskId]);
-        await _judge.JudgeAsync(todo, _options.Isolation, (id, verdict) =>
+        var tally = new EvaluationTally(samples.Count, progress);
+        tally.Start();
+        var results = new SampleResult[samples.Count];
+        var calibrations = new List<ProblemCalibration>();
+        int distinct = 0, judged = 0;
+        // Modes run one after another, each with all of the runner's sandboxes.
+        foreach (var mode in _modes)
         {
-            var problem = problemOf[id];
-            if (problem.Judge is IoFunctionJudge io) verdict = IoVerdicts.Compare(verdict, io, byTask[problem.TaskId].Reference);
-            verdicts[id] = verdict;
-            // Infrastructure faults are not remembered: the next run tries again.
-            if (verdict.Status != RunStatus.SandboxError) _store.Put(id, verdict);
-            var now = Interlocked.Add(ref done, samplesPerKey[id]);
-            progress?.Report(new EvaluationProgress(now, samples.Count, storedSamples));
-            return Task.CompletedTask;
-        }, cancellationToken);
-        await _store.FlushAsync(cancellationToken);
-
-        var results = new List<SampleResult>(samples.Count);
-        for (var i = 0; i < samples.Count; i++)
-        {
-            var sample = samples[i];
-            results.Add(new SampleResult(sample, items[sampleKeys[i]].Program, verdicts[sampleKeys[i]], fromStore.Contains(sampleKeys[i])));
+            var indices = Enumerable.Range(0, samples.Count).Where(i => mode.Handles(byId[samples[i].TaskId].Judge)).ToList();
+            if (indices.Count == 0) continue;
+            var mine = indices.Select(i => samples[i]).ToList();
+            var taskIds = mine.Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
+            var outcome = await mode.EvaluateAsync(problems.Where(p => taskIds.Contains(p.TaskId)).ToList(), mine, tally, cancellationToken);
+            for (var j = 0; j < indices.Count; j++) results[indices[j]] = outcome.Samples[j];
+            calibrations.AddRange(outcome.Calibrations);
+            distinct += outcome.DistinctPrograms;
+            judged += outcome.JudgedNow;
         }
-        return new EvaluationResult(results, calibrations, items.Count, todo.Count, clock.Elapsed);
+        return new EvaluationResult(results, calibrations, distinct, judged, clock.Elapsed);
     }
 
-    /// <summary>
-    /// Measures each reference solution (with a generous limit) and derives the problem's per-test limit from
-    /// its slowest test. Measurements are stored like verdicts, so a re-run uses the very same limits.
-    /// </summary>
-    private async Task<List<ProblemCalibration>> CalibrateAsync(IReadOnlyList<Problem> problems, CancellationToken cancellationToken)
+    private static PythonJudge DefaultPythonJudge(ProgramRunner runner)
     {
-        // Input/output problems need the reference's outputs even with a fixed limit: they are the expected outputs.
-        var measured = problems.Where(p => p.CanonicalSolution is not null
-            && (_options.FixedTimeLimitSeconds is null || p.Judge is IoFunctionJudge)).ToList();
-        var generous = new ProblemCalibration("", _options.CalibrationLimitSeconds, null);
-        var items = measured
-            .Select(p => (Problem: p, Item: ItemFor(p, p.Prompt + p.CanonicalSolution, generous, idPrefix: "reference:")))
-            .ToList();
-        var verdicts = new ConcurrentDictionary<string, ProgramVerdict>(
-            await _store.GetManyAsync(items.Select(i => i.Item.Id).ToList(), cancellationToken), StringComparer.Ordinal);
-        var todo = items.Select(i => i.Item).Where(i => !verdicts.ContainsKey(i.Id)).ToList();
-        // Reference solutions are measured in batches too: the harness resets nothing they could depend on, and
-        // anything unusual (a timeout, a crash, changed interpreter state) is measured again alone.
-        await _judge.JudgeAsync(todo, _options.Isolation, (id, verdict) =>
-        {
-            verdicts[id] = verdict;
-            if (verdict.Status != RunStatus.SandboxError) _store.Put(id, verdict);
-            return Task.CompletedTask;
-        }, cancellationToken);
-
-        var result = new List<ProblemCalibration>(problems.Count);
-        foreach (var problem in problems)
-        {
-            var entry = items.FirstOrDefault(i => i.Problem == problem);
-            var reference = entry.Item is null ? null : verdicts.GetValueOrDefault(entry.Item.Id);
-            if (_options.FixedTimeLimitSeconds is { } fixedLimit)
-            {
-                result.Add(new ProblemCalibration(problem.TaskId, fixedLimit, reference,
-                    reference?.Tests.Select(_ => fixedLimit).ToList()));
-                continue;
-            }
-            var limit = _options.TimeLimitFloorSeconds;
-            IReadOnlyList<double>? perTest = null;
-            if (reference is { Passed: true })
-            {
-                var slowest = reference.Tests.Count == 0 ? reference.CpuTimeMs : reference.Tests.Max(t => t.CpuTimeMs);
-                limit = LimitFor(slowest);
-                if (problem.Judge is IoFunctionJudge) perTest = reference.Tests.Select(t => LimitFor(t.CpuTimeMs)).ToList();
-            }
-            result.Add(new ProblemCalibration(problem.TaskId, limit, reference, perTest));
-        }
-        return result;
-    }
-
-    /// <summary>max(floor, factor × measured), rounded up to a tenth of a second so that noise rarely changes it.</summary>
-    private double LimitFor(double measuredMs) =>
-        Math.Max(_options.TimeLimitFloorSeconds, Math.Ceiling(_options.TimeLimitFactor * measuredMs / 100.0) / 10.0);
-
-    private JudgeItem ItemFor(Problem problem, string program, ProblemCalibration calibration, string idPrefix)
-    {
-        var limitSeconds = calibration.TimeLimitSeconds;
-        if (problem.Judge is IoFunctionJudge io)
-        {
-            // Per-input limits when the reference was measured; otherwise the problem's limit for every input.
-            var callLimits = calibration.TestLimits is { } measured && measured.Count == io.Inputs.Count
-                ? measured
-                : io.Inputs.Select(_ => limitSeconds).ToList();
-            // EvalPlus's budget for all tests together (60 s), but never less than four times what the
-            // reference solution needed for them all.
-            var referenceTotal = (calibration.Reference?.Tests.Sum(t => t.CpuTimeMs) ?? 0) / 1000.0;
-            var total = idPrefix.Length > 0 ? 0 : Math.Min(Math.Max(_options.TotalTimeLimitSeconds, 4 * referenceTotal), callLimits.Sum());
-            var ioKey = new StringBuilder()
-                .Append("io-v1\0").Append(_judge.Fingerprint).Append('\0')
-                .Append(program).Append('\0').Append(problem.EntryPoint).Append('\0')
-                .AppendJoin('\u0001', io.Inputs).Append('\0')
-                .AppendJoin(',', callLimits.Select(l => l.ToString("R", CultureInfo.InvariantCulture))).Append('\0')
-                .Append(total.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
-                // The verdict depends on the expected outputs, which the canonical solution determines.
-                .Append(problem.Prompt).Append(problem.CanonicalSolution).Append('\0')
-                .Append(io.Atol.ToString("R", CultureInfo.InvariantCulture));
-            var ioId = idPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ioKey.ToString())))[..40];
-            return new JudgeItem(ioId, program, "", [], problem.EntryPoint, limitSeconds, Calls: io.Inputs, CallLimits: callLimits,
-                TotalLimitSeconds: total);
-        }
-        if (problem.Judge is not PythonAssertJudge judge)
-            throw new NotSupportedException($"{problem.TaskId}: judging mode {problem.Judge.GetType().Name} is not supported yet");
-        var key = new StringBuilder()
-            .Append("assert-v1\0").Append(_judge.Fingerprint).Append('\0')
-            .Append(program).Append('\0').Append(judge.Setup).Append('\0')
-            .AppendJoin('\u0001', judge.Tests).Append('\0')
-            .Append(problem.EntryPoint).Append(judge.RebindEntryPoint ? "\0rebind\0" : "\0")
-            .Append(limitSeconds.ToString("R", CultureInfo.InvariantCulture));
-        var id = idPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];
-        return new JudgeItem(id, program, judge.Setup, judge.Tests, problem.EntryPoint, limitSeconds, judge.RebindEntryPoint);
+        var python = runner.ResolveLanguage("python");
+        if (python?.Toolchain is not { } toolchain)
+            throw new InvalidOperationException("Python problems need the python toolchain: " + (python?.Problem ?? "no python toolchain file"));
+        return new PythonJudge(runner, toolchain);
     }
 }

@@ -77,25 +77,30 @@ internal static class EvalCommand
         foreach (var record in bad) await console.Error.WriteLineAsync("assay: skipped " + record);
         if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Problems.FullName}: no problems");
         if (samples.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Samples.FullName}: no samples");
-        var unsupported = problems.FirstOrDefault(p => p.Judge is not (PythonAssertJudge or IoFunctionJudge));
-        if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: this judging mode is not supported by `eval` yet");
-
         var resultsPath = ResolveResultsPath(args);
         var (runner, problem) = ProgramRunner.Create(args.Concurrency);
         if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
         using (runner)
         {
-            var python = runner.ResolveLanguage("python");
-            if (python?.Toolchain is not { } toolchain) return await Fail(console, ExitCodes.AssayFault, python?.Problem ?? "no python toolchain file");
             await using IVerdictStore store = args.NoStore
                 ? new NoVerdictStore()
                 : await SqliteVerdictStore.OpenAsync(args.Store?.FullName ?? DefaultStorePath(), cancellationToken);
-            var evaluator = new Evaluator(new PythonJudge(runner, toolchain), store, new EvaluationOptions
+            var evaluator = new Evaluator(runner, store, new EvaluationOptions
             {
                 Isolation = args.Isolation,
                 FixedTimeLimitSeconds = args.TimeLimit,
                 TimeLimitFloorSeconds = args.Floor,
             });
+            var unsupported = problems.FirstOrDefault(p => !evaluator.Supports(p));
+            if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: this judging mode is not supported by `eval` yet");
+            // Every language the samples need must be runnable here: say which is missing before judging anything.
+            var sampled = samples.Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
+            foreach (var language in problems.Where(p => sampled.Contains(p.TaskId)).Select(p => p.Language).Distinct(StringComparer.Ordinal))
+            {
+                var resolved = runner.ResolveLanguage(language);
+                if (resolved?.Toolchain is null)
+                    return await Fail(console, ExitCodes.AssayFault, $"language {language}: " + (resolved?.Problem ?? "no toolchain file for it"));
+            }
 
             EvaluationResult result;
             if (!args.Json && !Console.IsErrorRedirected && console.Ui.Profile.Capabilities.Interactive)

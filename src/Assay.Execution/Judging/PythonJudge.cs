@@ -39,6 +39,9 @@ public sealed class PythonJudge
         _batchSize = Math.Max(1, batchSize);
     }
 
+    /// <summary>The runner whose sandboxes this judge uses.</summary>
+    public ProgramRunner Runner => _runner;
+
     /// <summary>Identifies the harness and interpreter in cache keys: a new harness or Python never reuses old verdicts.</summary>
     public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(HarnessSource.Value + "\0" + _python.Fingerprint)))[..16];
 

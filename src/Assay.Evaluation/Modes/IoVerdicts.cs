@@ -2,7 +2,7 @@ using Assay.Core.Evaluation;
 using Assay.Core.Execution;
 using Assay.Core.Problems;
 
-namespace Assay.Evaluation;
+namespace Assay.Evaluation.Modes;
 
 /// <summary>
 /// Turns the outputs a program returned for input/output tests into its verdict, by comparing them with the
