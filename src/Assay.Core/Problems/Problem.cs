@@ -31,3 +31,35 @@ public sealed record PythonAssertJudge(string Setup, IReadOnlyList<string> Tests
 /// rest the plus tests; passing means passing both.
 /// </summary>
 public sealed record IoFunctionJudge(IReadOnlyList<string> Inputs, int BaseCount, double Atol) : JudgeSpec;
+
+/// <summary>
+/// Tests as a program in the candidate's own language (HumanEval-X, MultiPL-E, MBXP): the candidate program
+/// followed by <see cref="TestProgram"/> is compiled and run as one program; it passes when it exits with
+/// status 0 having run the tests to their end (the judge guards against a candidate that exits early).
+/// </summary>
+public sealed record ProgramTestJudge(string TestProgram) : JudgeSpec;
+
+/// <summary>
+/// Standard-input/standard-output tests (APPS, LiveCodeBench, competitive programming): the program runs once per
+/// test with the test's input on stdin; its stdout must match the expected output under <see cref="Match"/>.
+/// </summary>
+/// <param name="Tests">The tests, public ones (shown in the problem statement) marked.</param>
+/// <param name="Match">How output is compared with the expected output.</param>
+/// <param name="TimeLimitSeconds">The problem's own per-test limit, when the dataset gives one.</param>
+public sealed record StdioJudge(IReadOnlyList<StdioTest> Tests, OutputMatch Match, double? TimeLimitSeconds = null) : JudgeSpec;
+
+/// <summary>One stdin/stdout test.</summary>
+public sealed record StdioTest(string Input, string ExpectedOutput, bool IsPublic = false);
+
+/// <summary>How a program's standard output is compared with the expected output.</summary>
+public enum OutputMatch
+{
+    /// <summary>Byte-for-byte, after normalising line endings and trailing whitespace at the end of the output.</summary>
+    Exact,
+
+    /// <summary>Equal sequences of whitespace-separated tokens (the usual competitive-programming rule).</summary>
+    Tokens,
+
+    /// <summary>Tokens, with numeric tokens equal within a relative/absolute tolerance.</summary>
+    Numeric,
+}
