@@ -115,7 +115,19 @@ public static class ProblemFile
             if (atolValue.ValueKind == JsonValueKind.Number) atol = atolValue.GetDouble();
             else if (atolValue.ValueKind == JsonValueKind.String && double.TryParse(atolValue.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var parsed)) atol = parsed;
         }
-        return new Problem(taskId, "python", prompt, entry, canonical, new IoFunctionJudge([.. baseInputs, .. plusInputs], baseInputs.Count, atol));
+        List<string> inputs = [.. baseInputs, .. plusInputs];
+        List<string>? tagged;
+        try
+        {
+            tagged = EvalPlusSpecialCases.Deserialise(taskId, inputs);
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidCastException)
+        {
+            why = $"{taskId}: inputs do not have the shape EvalPlus rebuilds for this task: {ex.Message}";
+            return null;
+        }
+        return new Problem(taskId, "python", prompt, entry, canonical, new IoFunctionJudge(tagged ?? inputs, baseInputs.Count, atol,
+            Oracle: EvalPlusSpecialCases.OracleFor(taskId, entry), TaggedInputs: tagged is not null));
     }
 
     /// <summary>A list of argument lists, each kept as JSON text (its numbers exactly as written).</summary>
@@ -147,6 +159,8 @@ public static class ProblemFile
     private static List<string>? ReadInputList(JsonElement value, string name, out string why)
     {
         why = "";
+        // MBPP+ writes one task's empty plus_input as {} (Mbpp/793): no inputs, as EvalPlus reads it.
+        if (value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any()) return [];
         if (value.ValueKind != JsonValueKind.Array)
         {
             why = $"{name} must be a list of argument lists";
