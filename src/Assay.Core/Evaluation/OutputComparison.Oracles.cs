@@ -29,6 +29,9 @@ public static partial class OutputComparison
                 return outputJson is not null && inputJson is not null && IsRoot(JsonNode.Parse(inputJson), JsonNode.Parse(outputJson), atol);
             case IoOracle.Apps:
                 return outputJson is not null && expectedJson is not null && AppsEqual(JsonNode.Parse(outputJson), JsonNode.Parse(expectedJson));
+            case IoOracle.ExactListsForTuples:
+                return outputJson is not null && expectedJson is not null
+                    && Equal(TuplesToLists(JsonNode.Parse(outputJson)), TuplesToLists(JsonNode.Parse(expectedJson)), null);
             default:
                 throw new ArgumentOutOfRangeException(nameof(oracle), oracle, null);
         }

@@ -67,6 +67,9 @@ public enum IoOracle
     /// one-element expected list (APPS stores many expected values wrapped in a list).
     /// </summary>
     Apps,
+
+    /// <summary>LiveCodeBench's functional rule: equal exactly (no float tolerance) after turning tuples into lists.</summary>
+    ExactListsForTuples,
 }
 
 /// <summary>
