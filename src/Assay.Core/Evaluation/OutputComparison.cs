@@ -12,7 +12,7 @@ namespace Assay.Core.Evaluation;
 /// length and the same container types. EvalPlus forces atol to 1e-6 when it is 0 but the expected value
 /// contains floats; so does this.
 /// </summary>
-public static class OutputComparison
+public static partial class OutputComparison
 {
     private const double DefaultFloatAtol = 1e-6;
     private const double Rtol = 1e-7;

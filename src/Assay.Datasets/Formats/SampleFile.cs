@@ -118,15 +118,21 @@ public static partial class SampleFile
         return SampleFormat.Auto;
     }
 
-    private static string? ReadTaskId(JsonElement record) =>
-        record.TryGetProperty("task_id", out var id)
-            ? id.ValueKind switch
+    /// <summary>`task_id`, or APPS's `problem_id`, or LiveCodeBench's `question_id`.</summary>
+    private static string? ReadTaskId(JsonElement record)
+    {
+        foreach (var name in (string[])["task_id", "problem_id", "question_id"])
+        {
+            if (!record.TryGetProperty(name, out var id)) continue;
+            return id.ValueKind switch
             {
                 JsonValueKind.String => id.GetString(),
                 JsonValueKind.Number => id.GetRawText(),
                 _ => null,
-            }
-            : null;
+            };
+        }
+        return null;
+    }
 
     /// <summary>EvalPlus sample files may say "2" for "Mbpp/2": accept a bare id that matches exactly one problem's suffix.</summary>
     private static Problem? ResolveBareId(string taskId, IReadOnlyList<Problem> problems)

@@ -44,8 +44,7 @@ public static class JsonlFile
             JsonElement record;
             try
             {
-                using var doc = JsonDocument.Parse(line);
-                record = doc.RootElement.Clone();
+                record = Parse(line);
             }
             catch (JsonException ex)
             {
@@ -63,6 +62,51 @@ public static class JsonlFile
             }
             yield return (lineNumber, record);
         }
+    }
+
+    /// <summary>
+    /// Parses one record. Python's json module writes infinities as the bare words `Infinity` and `-Infinity`
+    /// (MBPP+ has them), which JSON does not allow: a line that fails to parse is retried with those words,
+    /// outside strings, written as the numbers `1e999` and `-1e999`, which Python reads back as infinities.
+    /// </summary>
+    private static JsonElement Parse(string line)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException) when (line.Contains("Infinity", StringComparison.Ordinal))
+        {
+            using var doc = JsonDocument.Parse(WithInfinitiesAsNumbers(line));
+            return doc.RootElement.Clone();
+        }
+    }
+
+    private static string WithInfinitiesAsNumbers(string line)
+    {
+        var result = new System.Text.StringBuilder(line.Length);
+        var inString = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (inString)
+            {
+                result.Append(c);
+                if (c == '\\' && i + 1 < line.Length) result.Append(line[++i]);
+                else if (c == '"') inString = false;
+                continue;
+            }
+            if (c == '"') inString = true;
+            if (string.CompareOrdinal(line, i, "Infinity", 0, 8) == 0)
+            {
+                result.Append("1e999");
+                i += 7;
+                continue;
+            }
+            result.Append(c);
+        }
+        return result.ToString();
     }
 
     /// <summary>Opens a file, transparently decompressing gzip (detected by its magic bytes).</summary>

@@ -142,10 +142,12 @@ internal sealed class PythonMode(EvaluationContext context) : JudgingMode(contex
                 .Append(total.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
                 // The verdict depends on the expected outputs, which the canonical solution determines.
                 .Append(problem.Prompt).Append(problem.CanonicalSolution).Append('\0')
-                .Append(io.Atol.ToString("R", CultureInfo.InvariantCulture));
+                .Append(io.Atol.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
+                .AppendJoin('\u0001', io.Expected ?? []).Append(io.Expected is null ? "\0reference\0" : "\0given\0")
+                .Append(io.Oracle).Append('\0').Append(io.TaggedInputs).Append('\0').Append(io.Method);
             var ioId = idPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ioKey.ToString())))[..40];
             return new JudgeItem(ioId, program, "", [], problem.EntryPoint, limitSeconds, Calls: io.Inputs, CallLimits: callLimits,
-                TotalLimitSeconds: total);
+                TotalLimitSeconds: total, TaggedCalls: io.TaggedInputs, Method: io.Method, NotNone: io.Oracle == IoOracle.NotNone);
         }
         if (problem.Judge is not PythonAssertJudge judge)
             throw new NotSupportedException($"{problem.TaskId}: judging mode {problem.Judge.GetType().Name} is not supported yet");

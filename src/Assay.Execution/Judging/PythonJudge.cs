@@ -107,6 +107,9 @@ public sealed class PythonJudge
                 calls = item.Calls,
                 call_limits = item.CallLimits,
                 total_limit = item.TotalLimitSeconds,
+                tagged_calls = item.TaggedCalls,
+                method = item.Method,
+                not_none = item.NotNone,
             })).Append('\n');
         }
         // The sandbox's own limits are a backstop around the harness's per-test timers.

@@ -13,7 +13,9 @@
 #    "rebind": bool (tests call the entry point by its own name),
 #    "calls": [json args] (input/output tests: call the entry point with each argument list and report each
 #             result as plain data, for Assay to compare outside the sandbox), "call_limits": [float],
-#    "total_limit": float}
+#    "total_limit": float, "tagged_calls": bool (call arguments use the plain-data tags: tuples, sets, ...),
+#    "method": str|null (the entry point is a class: call a fresh instance's method, LeetCode's Solution),
+#    "not_none": bool (report only whether each result is not None: results that are not data, re.Match)}
 # stdout of the judge: one JSON record per item, tagged with the nonce, then {"done": n}.
 #
 # Time: each test (or call) has a CPU-time limit enforced in the worker (ITIMER_PROF) and a wall-clock
@@ -355,11 +357,17 @@ def worker_main():
                     function = namespace[request["name"]]
                     if "raw" in request:
                         args, kwargs = json.loads(request["raw"]), {}
+                        if request.get("tagged"):
+                            args = decode(args)
                     else:
                         args, kwargs = decode(request["args"]), decode(request["kwargs"])
                     _arm(budget, budget * 3 + 1)
                     try:
+                        if request.get("method"):
+                            function = getattr(function(), request["method"])
                         result = function(*args, **kwargs)
+                        if request.get("not_none"):
+                            result = result is not None
                     finally:
                         _disarm()
                     answer = {"ok": True, "value": encode(plain(result))}
@@ -605,7 +613,11 @@ class Judge:
         spent = 0.0
         for index, raw in enumerate(item["calls"]):
             call_limit = float(limits[index]) if index < len(limits) else limit
-            answer = self.ask({"op": "call", "name": entry, "budget": call_limit, "raw": raw}, call_limit * 3 + 2)
+            request = {"op": "call", "name": entry, "budget": call_limit, "raw": raw}
+            for key, flag in (("tagged", "tagged_calls"), ("method", "method"), ("not_none", "not_none")):
+                if item.get(flag):
+                    request[key] = item[flag]
+            answer = self.ask(request, call_limit * 3 + 2)
             used = answer.get("cpu", 0)
             spent += used
             if answer.get("ok"):

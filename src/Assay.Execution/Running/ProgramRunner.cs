@@ -107,6 +107,49 @@ public sealed class ProgramRunner : IDisposable
         return ToReport(result, limits);
     }
 
+    /// <summary>
+    /// Runs a prepared program once with extra files beside it in its working directory (read-only): a
+    /// checker's input, expected and actual output.
+    /// </summary>
+    public async Task<ProcessReport> RunPreparedAsync(PreparedProgram program, ReadOnlyMemory<byte> stdin, ResourceLimits limits,
+        IReadOnlyList<(string Name, byte[] Content)> extraFiles, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(extraFiles);
+        if (!program.IsRunnable)
+            return new ProcessReport { Status = RunStatus.CompileError, Message = "compilation failed" };
+        var extra = MakeDir(Path.Combine(_workDir, Guid.NewGuid().ToString("N")));
+        try
+        {
+            File.SetUnixFileMode(extra, (UnixFileMode)0b111_101_101);
+            var files = Directory.EnumerateFileSystemEntries(program.Directory).Select(path => (path, Path.GetFileName(path))).ToList();
+            foreach (var (name, content) in extraFiles)
+            {
+                if (name.Contains('/', StringComparison.Ordinal) || files.Any(f => f.Item2 == name))
+                    throw new ArgumentException($"extra file name {name} is not a plain new name", nameof(extraFiles));
+                var path = Path.Combine(extra, name);
+                await File.WriteAllBytesAsync(path, content, cancellationToken);
+                File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100);
+                files.Add((path, name));
+            }
+            var result = await _sandbox.RunAsync(new SandboxRequest
+            {
+                Command = program.Toolchain.RunCommand,
+                Environment = program.Toolchain.Environment,
+                Mounts = program.Toolchain.Mounts,
+                WorkDirFiles = files,
+                Limits = limits,
+                Stdin = stdin,
+            }, cancellationToken);
+            return ToReport(result, limits);
+        }
+        finally
+        {
+            TryDelete(extra);
+        }
+    }
+
     /// <summary>Compiles (when needed) and runs a program once: what `assay run` does.</summary>
     public async Task<RunReport> RunAsync(Toolchain toolchain, string source, ReadOnlyMemory<byte> stdin, ResourceLimits limits,
         CancellationToken cancellationToken = default)
