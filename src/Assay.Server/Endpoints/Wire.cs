@@ -23,6 +23,9 @@ internal static class Wire
     {
         if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
             throw new InvalidRequestException($"the body must be JSON (Content-Type: application/json), not {type}", 415);
+        // Kestrel enforces the limit while reading; this answers early, and under hosts that do not enforce it.
+        var limit = request.HttpContext.RequestServices.GetRequiredService<ServeOptions>().MaxRequestBytes;
+        if (request.ContentLength > limit) throw new InvalidRequestException("the body is larger than this server accepts (--max-request-mb)", 413);
         try
         {
             var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Json, request.HttpContext.RequestAborted);
@@ -47,7 +50,7 @@ internal static class Wire
             return "unknown field (check its spelling against the API: /openapi/v1.json)";
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
-            var names = message.Split("including the following:", 2);
+            var names = message.Split("including:", 2);
             return names.Length == 2 ? "missing required field(s):" + names[1] : message;
         }
         foreach (var (type, json) in new[] { ("System.String", "a string"), ("System.Double", "a number"), ("System.Int32", "an integer"), ("System.Boolean", "true or false"),

@@ -93,12 +93,18 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
             return new ItemResult(item.Id, null, 0, total, outcome.FailureStatus!, true, outcome.FailureMessage, null);
         if (verdict.Status == RunStatus.SandboxError)
             return new ItemResult(item.Id, null, 0, total, "sandbox_error", true, verdict.Error ?? "the sandbox failed", null);
+        var tests = details ? verdict.Tests.Select(t => new TestResult(t.Passed, t.Status.ToWireName(), t.Error)).ToList() : null;
+        var error = verdict.Status == RunStatus.Ok ? null : verdict.Error;
+        if (verdict.TestsPassed is { } counted && verdict.Tests.Count != total)
+        {
+            // Input/output verdicts give the count passed and the first failure, not every test's outcome.
+            var n = Math.Min(total, counted);
+            return new ItemResult(item.Id, item.Preset.ScoreOfCount(n, total), n, total, verdict.Status.ToWireName(), false, error, tests);
+        }
         var passed = verdict.Tests.Select(t => t.Passed).ToList();
         // A program that passed has passed every test, whether or not the mode lists them one by one.
         if (verdict.Status == RunStatus.Ok && passed.Count < total) passed = Enumerable.Repeat(true, total).ToList();
         var count = Math.Min(total, passed.Count(p => p));
-        var tests = details ? verdict.Tests.Select(t => new TestResult(t.Passed, t.Status.ToWireName(), t.Error)).ToList() : null;
-        return new ItemResult(item.Id, item.Preset.ScoreOf(passed, total), count, total, verdict.Status.ToWireName(), false,
-            verdict.Status == RunStatus.Ok ? null : verdict.Error, tests);
+        return new ItemResult(item.Id, item.Preset.ScoreOf(passed, total), count, total, verdict.Status.ToWireName(), false, error, tests);
     }
 }

@@ -63,6 +63,17 @@ public sealed record ScoringPreset(string Name, FenceRule Extraction, OutputMatc
 
     public static string Names => string.Join(", ", All.Select(p => p.Name));
 
+    /// <summary>
+    /// The reward when only the number of tests passed is known (input/output verdicts report the count and the
+    /// first failure): exact for every rule except verl's first ten with more than ten tests, where it is the
+    /// fraction over all tests.
+    /// </summary>
+    public double ScoreOfCount(int passed, int total) => total <= 0 ? 0 : Score switch
+    {
+        ScoreRule.FirstTenFraction when total > 10 => (double)Math.Min(passed, total) / total,
+        _ => ScoreOf(Enumerable.Range(0, total).Select(i => i < passed).ToList(), total),
+    };
+
     /// <summary>The reward for <paramref name="passed"/> per-test outcomes (in test order; missing ones count as failed).</summary>
     public double ScoreOf(IReadOnlyList<bool> passed, int total)
     {

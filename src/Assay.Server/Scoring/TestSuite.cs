@@ -97,8 +97,8 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
         {
             if (tests.TryGetProperty("fn_name", out var fn) && fn.ValueKind == JsonValueKind.String && fn.GetString() is { Length: > 0 } name)
                 return CallBased(inputs, outputs, name, language, where);
-            var ins = Strings(inputs, where + ".inputs");
-            var outs = Strings(outputs, where + ".outputs");
+            var ins = Strings(inputs, where + ".inputs", allowEmpty: true);
+            var outs = Strings(outputs, where + ".outputs", allowEmpty: true);
             if (ins.Count != outs.Count) throw new InvalidRequestException($"{where}: {ins.Count} inputs but {outs.Count} outputs");
             return Stdio(ins.Zip(outs, (i, o) => new StdioTest(i, o)).ToList(), match, preset, where);
         }
@@ -238,7 +238,7 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
         return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new InvalidRequestException($"{where}.{name} must be a string");
     }
 
-    private static List<string> Strings(JsonElement list, string where)
+    private static List<string> Strings(JsonElement list, string where, bool allowEmpty = false)
     {
         if (list.ValueKind != JsonValueKind.Array) throw new InvalidRequestException($"{where} must be a list of strings");
         var result = new List<string>();
@@ -247,7 +247,7 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
             if (item.ValueKind != JsonValueKind.String) throw new InvalidRequestException($"{where}[{result.Count}] must be a string");
             result.Add(item.GetString()!);
         }
-        if (result.Count == 0) throw new InvalidRequestException($"{where}: no tests");
+        if (result.Count == 0 && !allowEmpty) throw new InvalidRequestException($"{where}: no tests");
         return result;
     }
 }
