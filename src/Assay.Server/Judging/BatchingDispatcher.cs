@@ -21,6 +21,7 @@ public sealed class BatchingDispatcher : BackgroundService
     private readonly ServeOptions _options;
     private readonly CancellationTokenSource _abort = new();
     private long _sequence;
+    private int _runningBatches;
 
     public BatchingDispatcher(JudgeEngine engine, AdmissionGate gate, ServerMetrics metrics, ServeOptions options)
     {
@@ -117,11 +118,20 @@ public sealed class BatchingDispatcher : BackgroundService
         if (live.Count == 0) return;
         _gate.Started(live.Count);
         _metrics.BatchJudged(live.Count);
-        // One evaluator call per distinct time limit; they run side by side.
-        await Task.WhenAll(live.GroupBy(p => p.Work.TimeLimitSeconds).Select(g => JudgeGroupAsync(g.Key, g.ToList())));
+        var others = Interlocked.Increment(ref _runningBatches) - 1;
+        try
+        {
+            // One evaluator call per distinct time limit; they run side by side, sharing the sandboxes other batches leave.
+            var sandboxes = Math.Max(1, _engine.Runner.Concurrency - others);
+            await Task.WhenAll(live.GroupBy(p => p.Work.TimeLimitSeconds).Select(g => JudgeGroupAsync(g.Key, g.ToList(), sandboxes)));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _runningBatches);
+        }
     }
 
-    private async Task JudgeGroupAsync(double timeLimitSeconds, List<Pending> group)
+    private async Task JudgeGroupAsync(double timeLimitSeconds, List<Pending> group, int sandboxes)
     {
         try
         {
@@ -134,7 +144,7 @@ public sealed class BatchingDispatcher : BackgroundService
                 problems.Add(pending.Work.Problem with { TaskId = id });
                 samples.Add(new Sample(id, 0, pending.Work.Program, IsSolution: true));
             }
-            var evaluator = _engine.EvaluatorFor(timeLimitSeconds, group.Count);
+            var evaluator = _engine.EvaluatorFor(timeLimitSeconds, group.Count, sandboxes);
             var result = await evaluator.EvaluateAsync(problems, samples, null, _abort.Token);
             for (var i = 0; i < group.Count; i++) Finish(group[i], JudgeOutcome.Judged(result.Samples[i].Verdict), started: true);
         }

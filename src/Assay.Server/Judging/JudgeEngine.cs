@@ -40,13 +40,15 @@ public sealed class JudgeEngine : IAsyncDisposable
 
     /// <summary>
     /// An evaluator for one batch of <paramref name="items"/> items with this per-test limit. Python batches are
-    /// split evenly over the sandboxes, so a batch of a few dozen items still uses every core.
+    /// split evenly over the <paramref name="sandboxes"/> this batch may count on (the others are busy with other
+    /// batches): every sandbox start is amortised over as many candidates as possible without leaving a core idle.
     /// </summary>
-    public Evaluator EvaluatorFor(double timeLimitSeconds, int items)
+    public Evaluator EvaluatorFor(double timeLimitSeconds, int items, int sandboxes)
     {
         var options = new EvaluationOptions { FixedTimeLimitSeconds = timeLimitSeconds, Isolation = JudgeIsolation.Batch };
         if (_python.Value is not { } python) return new Evaluator(Runner, _store, options);
-        var perSandbox = Math.Clamp((items + Runner.Concurrency - 1) / Runner.Concurrency, 1, 100);
+        var share = Math.Clamp(sandboxes, 1, Runner.Concurrency);
+        var perSandbox = Math.Clamp((items + share - 1) / share, 1, 100);
         return new Evaluator(new PythonJudge(Runner, python, perSandbox), _store, options);
     }
 
