@@ -18,5 +18,33 @@ read -r passed failed skipped < <(awk '
   END {print p+0, f+0, s+0}' "$log")
 rm -f "$log"
 if [[ $status != 0 && $failed == 0 ]]; then failed=1; fi   # a crash or build error counts as a failure
+
+# The Python client's tests (unittest) start the `assay serve` just built; their counts join the totals.
+pylog="$(mktemp)"
+cli_dll="$root/src/Assay.Cli/bin/Release/net10.0/assay.dll"
+if command -v python3 > /dev/null && [[ -f "$cli_dll" ]]; then
+  (cd "$root/clients/python" && ASSAY_CMD="dotnet $cli_dll" python3 -m unittest discover -s tests -v) > "$pylog" 2>&1
+  pystatus=$?
+  grep -E "(ERROR|FAIL|skipped)( |:)|^Ran |^OK|^FAILED" "$pylog" || true
+  read -r ran pyfailed pyerrors pyskipped < <(awk '
+    /^Ran [0-9]+ test/ {r = $2}
+    /^(OK|FAILED)/ {
+      if (match($0, /failures=[0-9]+/)) f = substr($0, RSTART + 9, RLENGTH - 9)
+      if (match($0, /errors=[0-9]+/)) e = substr($0, RSTART + 7, RLENGTH - 7)
+      if (match($0, /skipped=[0-9]+/)) s = substr($0, RSTART + 8, RLENGTH - 8)
+    }
+    END {print r+0, f+0, e+0, s+0}' "$pylog")
+  passed=$((passed + ran - pyfailed - pyerrors - pyskipped))
+  failed=$((failed + pyfailed + pyerrors))
+  skipped=$((skipped + pyskipped))
+  if [[ $pystatus != 0 ]]; then
+    if [[ $pyfailed == 0 && $pyerrors == 0 ]]; then failed=$((failed + 1)); fi
+    status=$pystatus
+  fi
+else
+  echo "python client tests not run: python3 or $cli_dll missing"
+  failed=$((failed + 1)); status=1
+fi
+rm -f "$pylog"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Assay.Bench.EvalThroughput;
 using Assay.Bench.SandboxOverhead;
+using Assay.Bench.ServeLoad;
 
 namespace Assay.Bench;
 
@@ -37,7 +38,7 @@ internal static class BenchApp
             "Python start-ups per second bare vs in Assay's sandbox, and a C++ compile-cache miss vs hit.") { runs, concurrency, json };
         overhead.SetAction((parse, cancellationToken) =>
             SandboxOverheadAsync(parse.GetValue(runs), parse.GetValue(concurrency), parse.GetValue(json), cancellationToken));
-        var root = new RootCommand("Assay benchmarks.") { overhead, EvalThroughputCommand() };
+        var root = new RootCommand("Assay benchmarks.") { overhead, EvalThroughputCommand(), ServeLoadCommand() };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -99,6 +100,47 @@ internal static class BenchApp
         if (result.WorkDirectory is { } kept) await File.WriteAllTextAsync(Path.Combine(kept, "result.json"), serialized + "\n", cancellationToken);
         await Console.Out.WriteLineAsync(json ? serialized : EvalThroughputText.Render(result));
         return Success;
+    }
+
+    private static Command ServeLoadCommand()
+    {
+        var requests = new Option<int>("--requests") { Description = "Reward requests per round (one item each).", DefaultValueFactory = _ => 20_000 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients.", DefaultValueFactory = _ => 256 };
+        var loops = new Option<int>("--loops-per-mille") { Description = "Infinite loops per 1,000 requests (and as many memory bombs).", DefaultValueFactory = _ => 5 };
+        var limit = new Option<double>("--time-limit") { Description = "Per-test CPU limit, seconds.", DefaultValueFactory = _ => 1.0 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds against the same server (memory growth across them).", DefaultValueFactory = _ => 2 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Sandboxes (server and in-process alike).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var minutes = new Option<double>("--max-minutes") { Description = "Stop the whole benchmark after this long.", DefaultValueFactory = _ => 40 };
+        var skip = new Option<bool>("--skip-in-process") { Description = "Do not judge the same items in one process for comparison." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the report." };
+        var command = new Command("serve-load",
+            "Reward requests against a real `assay serve` on loopback (mixed correct/wrong/looping/memory-hungry completions) vs the same items in one process.")
+        {
+            requests, clients, loops, limit, rounds, concurrency, minutes, skip, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new ServeLoadOptions(parse.GetValue(requests), parse.GetValue(clients), parse.GetValue(loops), parse.GetValue(limit),
+                parse.GetValue(rounds), parse.GetValue(concurrency), parse.GetValue(minutes), parse.GetValue(skip));
+            if (options.Requests < 1 || options.Clients < 1 || options.Rounds < 1 || options.Concurrency < 1 || options.LoopsPerMille is < 0 or > 500
+                || options.TimeLimitSeconds is <= 0 or > 60 || options.MaxMinutes <= 0)
+            {
+                await Console.Error.WriteLineAsync("assay-bench: --requests, --clients, --rounds, --concurrency at least 1; --loops-per-mille 0..500; --time-limit in (0, 60]");
+                return BadUsage;
+            }
+            try
+            {
+                var result = await ServeLoadBenchmark.RunAsync(options, Console.Error, cancellationToken);
+                await Console.Out.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(result, JsonOptions) : ServeLoadText.Render(result));
+                return Success;
+            }
+            catch (BenchmarkException ex)
+            {
+                await Console.Error.WriteLineAsync("assay-bench: " + ex.Message);
+                return Failed;
+            }
+        });
+        return command;
     }
 
     private static async Task<int> SandboxOverheadAsync(int runs, int concurrency, bool json, CancellationToken cancellationToken)

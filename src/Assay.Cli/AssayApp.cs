@@ -14,6 +14,7 @@ public static class AssayApp
             RunCommand.Build(console),
             ToolchainsCommand.Build(console),
             EvalCommand.Build(console),
+            ServeCommand.Build(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -23,6 +24,8 @@ public static class AssayApp
             return ExitCodes.BadInput;
         }
         var config = new InvocationConfiguration { Output = console.Out, Error = console.Error };
+        // A server finishes its admitted work on SIGTERM before exiting, which takes longer than the default 2 s.
+        if (parse.CommandResult.Command.Name == "serve") config.ProcessTerminationTimeout = ServeCommand.TerminationTimeout(parse);
         try
         {
             return await parse.InvokeAsync(config);

@@ -1,0 +1,136 @@
+using Assay.Core.Execution;
+using Assay.Server.Admission;
+using Assay.Server.Judging;
+using Assay.Server.Metrics;
+
+namespace Assay.Server.Endpoints.SandboxFusion;
+
+/// <summary>
+/// SandboxFusion's `/run_code` and `/v1/ping`, so a trainer configured with a SandboxFusion URL (verl's
+/// `reward_model.sandbox_fusion.url`) works unchanged. A run waits for a sandbox at most
+/// <see cref="ServeOptions.RunCodeQueueDeadline"/>; past it the answer is 504, the one status verl retries.
+/// </summary>
+internal static class RunCodeEndpoints
+{
+    public static void MapSandboxFusion(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/run_code", RunCodeAsync)
+            .WithName("run_code")
+            .WithTags("sandboxfusion")
+            .WithSummary("Run one program once with stdin (SandboxFusion-compatible)")
+            .Accepts<RunCodeRequest>("application/json")
+            .Produces<RunCodeResponse>()
+            .Produces<ErrorAnswer>(400)
+            .Produces<ErrorAnswer>(429)
+            .Produces<ErrorAnswer>(503)
+            .Produces<ErrorAnswer>(504);
+        routes.MapGet("/v1/ping", () => Results.Json("pong")).WithName("ping").WithTags("sandboxfusion");
+    }
+
+    private static async Task<IResult> RunCodeAsync(HttpContext context, JudgeEngine engine, RunSlots slots, AdmissionGate gate, ServerMetrics metrics,
+        ServeOptions options)
+    {
+        var request = await Wire.ReadAsync<RunCodeRequest>(context.Request);
+        if (request.RunTimeout is not (> 0 and <= 600)) throw new InvalidRequestException("run_timeout must be between 0 and 600 seconds");
+        if (request.CompileTimeout is not (> 0 and <= 600)) throw new InvalidRequestException("compile_timeout must be between 0 and 600 seconds");
+        if (request.MemoryLimitMb is not (-1 or (>= 1 and <= 65536))) throw new InvalidRequestException("memory_limit_MB must be -1 or between 1 and 65536");
+        if (request.Files is { } files && files.Any(f => f.Value is not null && !f.Key.Contains("IGNORE_THIS_FILE", StringComparison.Ordinal)))
+            throw new InvalidRequestException("files: extra files are not supported by Assay's /run_code; send an empty map");
+        if (request.FetchFiles is { Count: > 0 }) throw new InvalidRequestException("fetch_files: fetching files is not supported by Assay's /run_code; send an empty list");
+        var resolution = engine.Resolve(request.Language) ?? throw new InvalidRequestException(
+            $"language: unknown `{request.Language}` (known: {string.Join(", ", engine.Runner.Catalog.Definitions.Select(d => d.Name))})");
+        if (resolution.Toolchain is not { } toolchain)
+        {
+            metrics.ItemFinished("sandbox_error");
+            return Wire.Ok(Fault($"language {resolution.Definition.Name}: {resolution.Problem}"));
+        }
+
+        var admission = gate.TryAdmit(1);
+        if (!admission.Admitted) return Wire.Refused(context, admission);
+        var started = 0;
+        try
+        {
+            if (!await slots.WaitAsync(options.RunCodeQueueDeadline, context.RequestAborted))
+            {
+                metrics.ItemFinished("deadline_exceeded");
+                context.Response.Headers.RetryAfter = "1";
+                return Wire.Error(504, $"no sandbox became free within {options.RunCodeQueueDeadline.TotalSeconds:F0} s; retry");
+            }
+            try
+            {
+                gate.Started(1);
+                started = 1;
+                var limits = toolchain.RunLimits(ResourceLimits.Default) with
+                {
+                    CpuTime = TimeSpan.FromSeconds(request.RunTimeout),
+                    WallTime = TimeSpan.FromSeconds(request.RunTimeout),
+                };
+                if (request.MemoryLimitMb > 0) limits = limits with { MemoryKb = (long)(request.MemoryLimitMb * 1024) };
+                var stdin = System.Text.Encoding.UTF8.GetBytes(request.Stdin ?? "");
+                var report = await engine.Runner.RunAsync(toolchain, request.Code, stdin, limits, context.RequestAborted);
+                metrics.ItemFinished(report.Status.ToWireName());
+                return Wire.Ok(ToResponse(report));
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        finally
+        {
+            gate.Finished(1, started);
+        }
+    }
+
+    private static RunCodeResponse Fault(string message) =>
+        new("SandboxError", message, null, new CommandRunResult("Error", null, null, null, message), null, new Dictionary<string, string>());
+
+    /// <summary>SandboxFusion's `parse_run_status`: any Error → SandboxError; else a time-out or non-zero code → Failed; else Success.</summary>
+    internal static RunCodeResponse ToResponse(RunReport report)
+    {
+        var compile = report.Compile is { } c ? Phase(c) : null;
+        // As in SandboxFusion, a compile step that failed or timed out means the program never ran.
+        var compileFailed = compile is not null && (compile.Status != "Finished" || compile.ReturnCode != 0);
+        var run = compileFailed ? null : Phase(report.Run);
+        var phases = new[] { compile, run }.OfType<CommandRunResult>().ToList();
+        string status;
+        var message = "";
+        if (phases.FirstOrDefault(p => p.Status == "Error") is { } error)
+        {
+            status = "SandboxError";
+            message = error.Stderr ?? "";
+        }
+        else if (phases.Any(p => p.Status == "TimeLimitExceeded" || p.ReturnCode != 0))
+        {
+            status = "Failed";
+        }
+        else
+        {
+            status = "Success";
+        }
+        return new RunCodeResponse(status, message, compile, run, null, new Dictionary<string, string>());
+    }
+
+    private static CommandRunResult Phase(ProcessReport p)
+    {
+        var seconds = Math.Round(p.WallTimeMs / 1000.0, 4);
+        return p.Status switch
+        {
+            RunStatus.SandboxError => new CommandRunResult("Error", seconds, null, p.Stdout, p.Message ?? p.Stderr),
+            RunStatus.TimeLimit => new CommandRunResult("TimeLimitExceeded", seconds, null, p.Stdout, p.Stderr),
+            RunStatus.Ok => new CommandRunResult("Finished", seconds, p.ExitCode ?? 0, p.Stdout, p.Stderr),
+            // A crash, a memory or output limit: the process ended with a non-zero code (a signal N as -N, like Python's subprocess).
+            _ => new CommandRunResult("Finished", seconds, p.ExitCode is { } code and not 0 ? code : -(p.Signal ?? 9), p.Stdout, p.Stderr),
+        };
+    }
+}
+
+/// <summary>Sandboxes `/run_code` may hold at once: one per core, so a flood of runs waits here, with a deadline.</summary>
+public sealed class RunSlots(int concurrency)
+{
+    private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _slots.WaitAsync(timeout, cancellationToken);
+
+    public void Release() => _slots.Release();
+}

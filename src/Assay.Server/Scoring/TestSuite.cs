@@ -1,0 +1,253 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Assay.Core.Problems;
+
+namespace Assay.Server.Scoring;
+
+/// <summary>
+/// An item's tests, read from any of the shapes trainers' datasets use, as one of Assay's judging specifications.
+/// Accepted: Assay's own `{"kind": "assert"|"function"|"stdio"|"program", ...}`; APPS/TACO `{"inputs", "outputs",
+/// "fn_name"?}` (stdin/stdout, or call-based with `fn_name`); verl's `{"assert_case": [...]}`; open-r1's and
+/// NeMo-RL's `{"test_cases": [{"input", "output"|"expected_output"}]}`; LiveCodeBench-style lists of
+/// `{"input", "output"}`; and any of these as a JSON string (verl's `ground_truth`).
+/// </summary>
+public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? EntryPoint, string? Reference, string Kind)
+{
+    private const string CallMatchSetup =
+        "import json as __assay_json\n" +
+        "def __assay_match(got, expected):\n" +
+        "    # APPS's rule: tuples compare as lists, and an expected [x] also accepts x.\n" +
+        "    if isinstance(got, tuple):\n" +
+        "        got = list(got)\n" +
+        "    if got == expected:\n" +
+        "        return True\n" +
+        "    return isinstance(expected, list) and len(expected) > 0 and got == expected[0]\n";
+
+    [GeneratedRegex(@"(?<![\w.])([A-Za-z_]\w*)\s*\(")]
+    private static partial Regex CallPattern();
+
+    /// <summary>The problem to judge <paramref name="program"/> against these tests under <paramref name="taskId"/>.</summary>
+    public Problem ProblemFor(string taskId, string language, string program)
+    {
+        var entry = EntryPoint;
+        if (entry is null && Judge is PythonAssertJudge asserts) entry = InferEntryPoint(asserts, program);
+        var judge = Judge is PythonAssertJudge a && entry is not null && EntryPoint is null ? a with { RebindEntryPoint = true } : Judge;
+        return new Problem(taskId, language, "", entry, Reference, judge);
+    }
+
+    /// <summary>
+    /// Asserts that call a function by name (verl's `assert_case`) judge it in the worker when the program defines
+    /// it: the first name the tests call that the program defines with `def`. Otherwise the harness runs the tests
+    /// beside the program, the classic way.
+    /// </summary>
+    private static string? InferEntryPoint(PythonAssertJudge asserts, string program)
+    {
+        foreach (var test in asserts.Tests)
+        {
+            foreach (Match m in CallPattern().Matches(test))
+            {
+                var name = m.Groups[1].Value;
+                if (Regex.IsMatch(program, @"^def\s+" + Regex.Escape(name) + @"\s*\(", RegexOptions.Multiline)) return name;
+            }
+        }
+        return null;
+    }
+
+    public static TestSuite Parse(JsonElement tests, string language, ScoringPreset preset, OutputMatch? compare, string where)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        var match = compare ?? preset.Compare;
+        if (tests.ValueKind == JsonValueKind.String)
+        {
+            JsonElement parsed;
+            try
+            {
+                using var doc = JsonDocument.Parse(tests.GetString()!);
+                parsed = doc.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidRequestException($"{where}: a string of tests must hold JSON ({ex.Message})");
+            }
+            return Parse(parsed, language, preset, compare, where);
+        }
+        if (tests.ValueKind == JsonValueKind.Array) return Stdio(Records(tests, where), match, preset, where);
+        if (tests.ValueKind != JsonValueKind.Object)
+            throw new InvalidRequestException($"{where}: tests must be an object, a list, or a JSON string of one, not {tests.ValueKind.ToString().ToLowerInvariant()}");
+
+        if (tests.TryGetProperty("kind", out var kind))
+        {
+            return kind.ValueKind == JsonValueKind.String ? kind.GetString() switch
+            {
+                "assert" => Asserts(tests, language, where),
+                "function" => Function(tests, language, where),
+                "stdio" => Stdio(Records(Required(tests, "tests", where), where + ".tests"), ParseCompare(tests, where) ?? match, preset, where),
+                "program" => new TestSuite(new ProgramTestJudge(RequiredString(tests, "test_program", where)), 1, null, null, "program"),
+                var other => throw new InvalidRequestException($"{where}.kind: `{other}` is not a kind of tests (assert, function, stdio, program)"),
+            } : throw new InvalidRequestException($"{where}.kind must be a string");
+        }
+        if (tests.TryGetProperty("assert_case", out var assertCase))
+        {
+            var asserts = Strings(assertCase, where + ".assert_case");
+            RequirePython(language, where, "assert tests");
+            return new TestSuite(new PythonAssertJudge("", asserts), asserts.Count, null, null, "assert");
+        }
+        if (tests.TryGetProperty("test_cases", out var cases)) return Stdio(Records(cases, where + ".test_cases"), match, preset, where);
+        if (tests.TryGetProperty("inputs", out var inputs) && tests.TryGetProperty("outputs", out var outputs))
+        {
+            if (tests.TryGetProperty("fn_name", out var fn) && fn.ValueKind == JsonValueKind.String && fn.GetString() is { Length: > 0 } name)
+                return CallBased(inputs, outputs, name, language, where);
+            var ins = Strings(inputs, where + ".inputs", allowEmpty: true);
+            var outs = Strings(outputs, where + ".outputs", allowEmpty: true);
+            if (ins.Count != outs.Count) throw new InvalidRequestException($"{where}: {ins.Count} inputs but {outs.Count} outputs");
+            return Stdio(ins.Zip(outs, (i, o) => new StdioTest(i, o)).ToList(), match, preset, where);
+        }
+        throw new InvalidRequestException($"{where}: unrecognised tests; give {{\"kind\": \"assert\"|\"function\"|\"stdio\"|\"program\", ...}}, " +
+            "{\"inputs\", \"outputs\", \"fn_name\"?}, {\"assert_case\"}, {\"test_cases\"} or a list of {\"input\", \"output\"}");
+    }
+
+    private static TestSuite Asserts(JsonElement tests, string language, string where)
+    {
+        RequirePython(language, where, "assert tests");
+        var snippets = Strings(Required(tests, "tests", where), where + ".tests");
+        var setup = OptionalString(tests, "setup", where) ?? "";
+        var entry = OptionalString(tests, "entry_point", where);
+        return new TestSuite(new PythonAssertJudge(setup, snippets, RebindEntryPoint: entry is not null), snippets.Count, entry, null, "assert");
+    }
+
+    private static TestSuite Function(JsonElement tests, string language, string where)
+    {
+        RequirePython(language, where, "function tests");
+        var entry = RequiredString(tests, "entry_point", where);
+        var reference = RequiredString(tests, "reference", where);
+        var inputs = Required(tests, "inputs", where);
+        if (inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
+            throw new InvalidRequestException($"{where}.inputs must be a non-empty list of argument lists");
+        var args = new List<string>();
+        var i = 0;
+        foreach (var input in inputs.EnumerateArray())
+        {
+            if (input.ValueKind != JsonValueKind.Array) throw new InvalidRequestException($"{where}.inputs[{i}] must be a list of arguments");
+            args.Add(input.GetRawText());
+            i++;
+        }
+        var atol = 0.0;
+        if (tests.TryGetProperty("atol", out var a))
+        {
+            if (a.ValueKind != JsonValueKind.Number || a.GetDouble() < 0) throw new InvalidRequestException($"{where}.atol must be a non-negative number");
+            atol = a.GetDouble();
+        }
+        return new TestSuite(new IoFunctionJudge(args, args.Count, atol), args.Count, entry, reference, "function");
+    }
+
+    /// <summary>APPS call-based tests: `fn_name(*input) == output`, by APPS's own rule (see <see cref="CallMatchSetup"/>).</summary>
+    private static TestSuite CallBased(JsonElement inputs, JsonElement outputs, string name, string language, string where)
+    {
+        RequirePython(language, where, "call-based tests (fn_name)");
+        if (inputs.ValueKind != JsonValueKind.Array || outputs.ValueKind != JsonValueKind.Array)
+            throw new InvalidRequestException($"{where}: inputs and outputs must be lists");
+        var ins = inputs.EnumerateArray().ToList();
+        var outs = outputs.EnumerateArray().ToList();
+        if (ins.Count != outs.Count) throw new InvalidRequestException($"{where}: {ins.Count} inputs but {outs.Count} outputs");
+        if (ins.Count == 0) throw new InvalidRequestException($"{where}: no tests");
+        var snippets = new List<string>();
+        for (var i = 0; i < ins.Count; i++)
+        {
+            // A JSON string literal is a valid Python string literal: the test decodes the very JSON it was given.
+            var args = ins[i].ValueKind == JsonValueKind.String ? ins[i].GetString()! : ins[i].GetRawText();
+            var expected = outs[i].ValueKind == JsonValueKind.String ? JsonOrString(outs[i].GetString()!) : outs[i].GetRawText();
+            var argsList = args.TrimStart().StartsWith('[') ? args : "[" + args + "]";
+            snippets.Add($"assert __assay_match(candidate(*__assay_json.loads({JsonSerializer.Serialize(argsList)})), " +
+                $"__assay_json.loads({JsonSerializer.Serialize(expected)})), 'test {i}: {name}(*inputs[{i}]) should equal outputs[{i}]'");
+        }
+        return new TestSuite(new PythonAssertJudge(CallMatchSetup, snippets, RebindEntryPoint: true), snippets.Count, name, null, "call");
+    }
+
+    private static string JsonOrString(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return text;
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.Serialize(text);
+        }
+    }
+
+    private static TestSuite Stdio(List<StdioTest> tests, OutputMatch match, ScoringPreset preset, string where)
+    {
+        if (tests.Count == 0) throw new InvalidRequestException($"{where}: no tests");
+        if (preset.Selection == TestSelection.LongestFifteen && tests.Count > 15)
+        {
+            // DeepCoder keeps the 15 tests with the longest inputs; their order is kept.
+            var keep = tests.Select((t, i) => (t, i)).OrderByDescending(x => x.t.Input.Length).ThenBy(x => x.i).Take(15).Select(x => x.i).ToHashSet();
+            tests = tests.Where((_, i) => keep.Contains(i)).ToList();
+        }
+        return new TestSuite(new StdioJudge(tests, match), tests.Count, null, null, "stdio");
+    }
+
+    /// <summary>Records `{input, output | expected_output}`, as a list.</summary>
+    private static List<StdioTest> Records(JsonElement list, string where)
+    {
+        if (list.ValueKind != JsonValueKind.Array) throw new InvalidRequestException($"{where} must be a list of {{\"input\", \"output\"}}");
+        var tests = new List<StdioTest>();
+        var i = 0;
+        foreach (var record in list.EnumerateArray())
+        {
+            var at = $"{where}[{i}]";
+            if (record.ValueKind != JsonValueKind.Object) throw new InvalidRequestException($"{at} must be an object with input and output");
+            if (record.TryGetProperty("testtype", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "functional")
+                throw new InvalidRequestException($"{at}: functional (call-based) records are not accepted in a list; give {{\"inputs\", \"outputs\", \"fn_name\"}}");
+            var input = RequiredString(record, "input", at);
+            var output = OptionalString(record, "output", at) ?? OptionalString(record, "expected_output", at)
+                ?? throw new InvalidRequestException($"{at}: missing output (or expected_output)");
+            tests.Add(new StdioTest(input, output));
+            i++;
+        }
+        return tests;
+    }
+
+    private static OutputMatch? ParseCompare(JsonElement tests, string where) =>
+        OptionalString(tests, "compare", where) is { } text ? ParseCompare(text, where + ".compare") : null;
+
+    public static OutputMatch ParseCompare(string text, string where) => text switch
+    {
+        "exact" => OutputMatch.Exact,
+        "tokens" => OutputMatch.Tokens,
+        "numeric" => OutputMatch.Numeric,
+        _ => throw new InvalidRequestException($"{where}: `{text}` is not a comparison (exact, tokens, numeric)"),
+    };
+
+    private static void RequirePython(string language, string where, string what)
+    {
+        if (language is not ("python" or "python3" or "py"))
+            throw new InvalidRequestException($"{where}: {what} are Python; language is `{language}` (use kind \"program\" or stdin/stdout tests for other languages)");
+    }
+
+    private static JsonElement Required(JsonElement obj, string name, string where) =>
+        obj.TryGetProperty(name, out var value) ? value : throw new InvalidRequestException($"{where}: missing `{name}`");
+
+    private static string RequiredString(JsonElement obj, string name, string where) =>
+        OptionalString(obj, name, where) ?? throw new InvalidRequestException($"{where}: missing `{name}`");
+
+    private static string? OptionalString(JsonElement obj, string name, string where)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new InvalidRequestException($"{where}.{name} must be a string");
+    }
+
+    private static List<string> Strings(JsonElement list, string where, bool allowEmpty = false)
+    {
+        if (list.ValueKind != JsonValueKind.Array) throw new InvalidRequestException($"{where} must be a list of strings");
+        var result = new List<string>();
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String) throw new InvalidRequestException($"{where}[{result.Count}] must be a string");
+            result.Add(item.GetString()!);
+        }
+        if (result.Count == 0 && !allowEmpty) throw new InvalidRequestException($"{where}: no tests");
+        return result;
+    }
+}
