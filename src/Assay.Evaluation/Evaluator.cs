@@ -37,6 +37,7 @@ public sealed class Evaluator
         _modes =
         [
             new PythonMode(context),
+            new ProgramTestMode(context),
         ];
     }
 

