@@ -21,6 +21,9 @@ public static partial class TestProgramSource
     [GeneratedRegex(@"^[ \t]*(?:(?<alias>[\w.]+)\s+)?""(?<path>[^""]+)""[ \t]*;?[ \t]*(?://[^\n]*)?$", RegexOptions.Multiline)]
     private static partial Regex GoImportSpec();
 
+    [GeneratedRegex(@"//[^\n]*|/\*.*?\*/|""(?:[^""\\\n]|\\.)*""|`[^`]*`", RegexOptions.Singleline)]
+    private static partial Regex GoCommentOrString();
+
     private const string Testify = "github.com/stretchr/testify/assert";
 
     /// <summary>Standard packages HumanEval-X's harness adds when a completion uses them without importing them.</summary>
@@ -87,7 +90,8 @@ public static partial class TestProgramSource
     /// <summary>goimports-like: unused imports become blank imports (`_ "math"`), used helper packages are added.</summary>
     private static string FixImports(string source)
     {
-        var code = GoImportDeclaration().Replace(source, "");
+        // Whether a package is used is judged on the code alone: not its imports, comments or string literals.
+        var code = GoCommentOrString().Replace(GoImportDeclaration().Replace(source, ""), " ");
         var imported = new HashSet<string>(StringComparer.Ordinal);
         var fixedSource = GoImportDeclaration().Replace(source, d =>
         {
@@ -96,12 +100,13 @@ public static partial class TestProgramSource
             {
                 var path = spec.Groups["path"].Value;
                 var alias = spec.Groups["alias"].Success ? spec.Groups["alias"].Value : null;
-                imported.Add(path);
+                // The same package imported twice (HumanEval-X's test setup and its prompt both import "math").
+                if (alias is null && !imported.Add(path)) continue;
                 var name = alias ?? path[(path.LastIndexOf('/') + 1)..];
                 var used = alias is "_" or "." || Regex.IsMatch(code, @"\b" + Regex.Escape(name) + @"\.");
                 specs.Add(used ? spec.Value.Trim() : "_ \"" + path + "\"");
             }
-            return "import (\n\t" + string.Join("\n\t", specs) + "\n)";
+            return specs.Count == 0 ? "" : "import (\n\t" + string.Join("\n\t", specs) + "\n)";
         });
         var missing = GoHelperPackages
             .Where(p => !imported.Contains(p) && Regex.IsMatch(code, @"(?<![\w.])" + Regex.Escape(p[(p.LastIndexOf('/') + 1)..]) + @"\."))
