@@ -21,6 +21,10 @@ wanted=(
   "lua5.4:lua5.4"
   "ruby:ruby"
   "php:php-cli"
+  "/usr/share/nodejs/lodash:node-lodash"
+  "/usr/share/lua/5.4/luaunit.lua:lua-unit"
+  "/usr/include/openssl/md5.h:libssl-dev"
+  "/usr/include/boost/any.hpp:libboost-dev"
 )
 missing=()
 for entry in "${wanted[@]}"; do

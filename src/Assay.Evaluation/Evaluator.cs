@@ -38,6 +38,7 @@ public sealed class Evaluator
         [
             new PythonMode(context),
             new StdioMode(context),
+            new ProgramTestMode(context),
         ];
     }
 

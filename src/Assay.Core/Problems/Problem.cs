@@ -77,7 +77,11 @@ public enum IoOracle
 /// followed by <see cref="TestProgram"/> is compiled and run as one program; it passes when it exits with
 /// status 0 having run the tests to their end (the judge guards against a candidate that exits early).
 /// </summary>
-public sealed record ProgramTestJudge(string TestProgram) : JudgeSpec;
+/// <param name="AutoImports">Go: add the standard-library imports the program uses and blank the unused ones
+/// before compiling, as HumanEval-X's harness does.</param>
+/// <param name="StopTokens">Where a completion for this problem ends (MultiPL-E's `stop_tokens`): a completion is
+/// cut at the first of them.</param>
+public sealed record ProgramTestJudge(string TestProgram, bool AutoImports = false, IReadOnlyList<string>? StopTokens = null) : JudgeSpec;
 
 /// <summary>
 /// Standard-input/standard-output tests (APPS, LiveCodeBench, competitive programming): the program runs once per

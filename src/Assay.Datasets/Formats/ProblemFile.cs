@@ -32,6 +32,14 @@ public enum ProblemFormat
 
     /// <summary>LiveCodeBench: `question_id`, `public_test_cases`, `private_test_cases`, `metadata`; see LiveCodeBenchProblems.</summary>
     LiveCodeBench,
+    /// <summary>HumanEval-X (CodeGeeX): `task_id` like `CPP/0`, `prompt`, `declaration`, `canonical_solution`, `test` (a test program).</summary>
+    HumanEvalX,
+
+    /// <summary>MultiPL-E: `name, language, prompt, tests, stop_tokens` (a test program per problem; no reference solutions).</summary>
+    MultiPLE,
+
+    /// <summary>mxeval's MBXP and multilingual HumanEval: human-eval fields plus `language`; `test` is a test program.</summary>
+    Mxeval,
 }
 
 /// <summary>Loads a problem file into Assay's model.</summary>
@@ -51,7 +59,11 @@ public static class ProblemFile
                 ProblemFormat.EvalPlus => ReadEvalPlus(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 ProblemFormat.Apps => AppsProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 ProblemFormat.LiveCodeBench => LiveCodeBenchProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
-                _ => Bad(path, line, "unrecognised problem record: expected human-eval fields (task_id, prompt, entry_point, test)", policy, badRecords),
+                ProblemFormat.HumanEvalX => HumanEvalXProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
+                ProblemFormat.MultiPLE => MultiPLEProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
+                ProblemFormat.Mxeval => (MxevalProblems.IsPython(record) ? ReadHumanEval(record, out var why) : MxevalProblems.Read(record, out why))
+                    ?? Bad(path, line, why, policy, badRecords),
+                _ => Bad(path, line, "unrecognised problem record: expected human-eval fields (task_id, prompt, entry_point, test), MBPP, EvalPlus, HumanEval-X, MultiPL-E, mxeval, APPS or LiveCodeBench fields", policy, badRecords),
             };
             if (problem is null) continue;
             if (!seen.Add(problem.TaskId))
@@ -70,6 +82,9 @@ public static class ProblemFile
             return ProblemFormat.EvalPlus;
         if (AppsProblems.Looks(record)) return ProblemFormat.Apps;
         if (LiveCodeBenchProblems.Looks(record)) return ProblemFormat.LiveCodeBench;
+        if (MultiPLEProblems.Detect(record)) return ProblemFormat.MultiPLE;
+        if (HumanEvalXProblems.Detect(record)) return ProblemFormat.HumanEvalX;
+        if (MxevalProblems.Detect(record)) return ProblemFormat.Mxeval;
         if (record.TryGetProperty("task_id", out _) && record.TryGetProperty("prompt", out _) && record.TryGetProperty("test", out _)
             && record.TryGetProperty("entry_point", out _))
             return ProblemFormat.HumanEval;

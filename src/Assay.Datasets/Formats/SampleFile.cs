@@ -74,7 +74,8 @@ public static partial class SampleFile
                 {
                     var taskId = ReadTaskId(record);
                     var solution = JsonlFile.OptionalString(record, "solution");
-                    var completion = JsonlFile.OptionalString(record, "completion");
+                    // CodeGeeX's HumanEval-X sample files call the completion `generation`.
+                    var completion = JsonlFile.OptionalString(record, "completion") ?? JsonlFile.OptionalString(record, "generation");
                     if (taskId is null || (solution is null && completion is null))
                     {
                         Report(path, line, "sample needs `task_id` and `completion` (or `solution`)", policy, badRecords);
@@ -88,6 +89,7 @@ public static partial class SampleFile
                     }
                     var isSolution = solution is not null;
                     var text = CodeFences.Extract(solution ?? completion!, problem.Language);
+                    if (!isSolution && problem.Judge is ProgramTestJudge { StopTokens: { Count: > 0 } stops }) text = CutAt(text, stops);
                     samples.Add(new Sample(problem.TaskId, Next(counters, problem.TaskId), text, isSolution));
                     break;
                 }
@@ -110,11 +112,25 @@ public static partial class SampleFile
         return completion;
     }
 
+    /// <summary>Cuts a completion at the earliest occurrence of any of the problem's stop tokens (MultiPL-E's rule).</summary>
+    public static string CutAt(string completion, IReadOnlyList<string> stopTokens)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        ArgumentNullException.ThrowIfNull(stopTokens);
+        var end = completion.Length;
+        foreach (var token in stopTokens)
+        {
+            var at = completion.IndexOf(token, StringComparison.Ordinal);
+            if (at >= 0 && at < end) end = at;
+        }
+        return completion[..end];
+    }
+
     private static SampleFormat Detect(JsonElement record)
     {
         if (record.TryGetProperty("samples", out _) && record.TryGetProperty("prompt", out _)) return SampleFormat.CodeT;
         if (record.TryGetProperty("solution", out _)) return SampleFormat.EvalPlus;
-        if (record.TryGetProperty("completion", out _)) return SampleFormat.HumanEval;
+        if (record.TryGetProperty("completion", out _) || record.TryGetProperty("generation", out _)) return SampleFormat.HumanEval;
         return SampleFormat.Auto;
     }
 

@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using System.Text;
+using Assay.Core.Evaluation;
+using Assay.Core.Execution;
+using Assay.Execution.Running;
+using Assay.Execution.Toolchains;
+
+namespace Assay.Execution.Judging;
+
+/// <summary>One program to judge against a test program: the assembled source (see <see cref="TestProgramSource"/>) and its limit.</summary>
+/// <param name="Id">Caller's identifier (the verdict's content key).</param>
+/// <param name="Toolchain">The language's toolchain.</param>
+/// <param name="Source">Candidate + tests + epilogue, as <see cref="TestProgramSource.Assemble"/> built it.</param>
+/// <param name="CpuLimitSeconds">CPU-time limit of the run (the compile has the toolchain's own limits).</param>
+public sealed record TestProgramItem(string Id, Toolchain Toolchain, string Source, double CpuLimitSeconds);
+
+/// <summary>A verdict, and whether it may be stored (not when the cause may be gone next time: a sandbox fault, a compiler timeout).</summary>
+public sealed record TestProgramVerdict(ProgramVerdict Verdict, bool Storable);
+
+/// <summary>
+/// Judges programs whose tests are a program in their own language (HumanEval-X, MultiPL-E, MBXP): compiles the
+/// assembled source once per distinct content (the runner's cache), runs it in the sandbox with a fresh nonce
+/// on stdin, and passes it only when it exits with status 0 and printed the epilogue's marker with that nonce.
+/// </summary>
+public sealed class TestProgramJudge(ProgramRunner runner)
+{
+    private const int MessageLines = 8;
+    private const int MessageChars = 1500;
+
+    /// <summary>
+    /// Text of a failed test in the stderr or stdout of the benchmarks' harnesses (assert macros, assertion
+    /// errors, testify, test-unit, LuaUnit, MBXP's "test case N did not pass"): such a failure is a wrong answer;
+    /// any other abnormal end is a runtime error.
+    /// </summary>
+    private static readonly string[] AssertionSignals =
+    [
+        "AssertionError", "Assertion failed", "assertion failed", "Assertion `", "ERR_ASSERTION", "assertion `left",
+        "--- FAIL", "did not pass", "failed to pass", "Test failed", "assert statement", "Error at test case", "Failure:", "Failed tests:",
+    ];
+
+    public ProgramRunner Runner { get; } = runner ?? throw new ArgumentNullException(nameof(runner));
+
+    public async Task<TestProgramVerdict> JudgeAsync(TestProgramItem item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        PreparedProgram prepared;
+        try
+        {
+            prepared = await Runner.PrepareAsync(item.Toolchain, item.Source, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new TestProgramVerdict(new ProgramVerdict { Status = RunStatus.SandboxError, Error = "could not stage the program: " + ex.Message }, false);
+        }
+        if (prepared.Compile is { Status: not RunStatus.Ok } compile)
+        {
+            if (compile.Status == RunStatus.SandboxError)
+                return new TestProgramVerdict(new ProgramVerdict { Status = RunStatus.SandboxError, Error = compile.Message ?? "the compiler could not run" }, false);
+            var why = compile.Status == RunStatus.TimeLimit
+                ? "compilation exceeded its time limit"
+                : FirstLines(compile.Stderr.Trim().Length > 0 ? compile.Stderr : compile.Stdout) ?? compile.Message ?? "compilation failed";
+            var verdict = new ProgramVerdict
+            {
+                Status = RunStatus.CompileError,
+                Error = why,
+                Tests = [new TestOutcome(false, RunStatus.CompileError, why, 0)],
+            };
+            return new TestProgramVerdict(verdict, compile.Status != RunStatus.TimeLimit);
+        }
+
+        var limits = item.Toolchain.RunLimits(ResourceLimits.Default) with
+        {
+            CpuTime = TimeSpan.FromSeconds(item.CpuLimitSeconds),
+            // A backstop for programs that sleep or block: CPU time is the limit that counts.
+            WallTime = TimeSpan.FromSeconds(3 * item.CpuLimitSeconds + 1),
+        };
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var run = await Runner.RunPreparedAsync(prepared, Encoding.UTF8.GetBytes(nonce + "\n"), limits, cancellationToken);
+        var result = Classify(run, nonce);
+        return new TestProgramVerdict(result, result.Status != RunStatus.SandboxError);
+    }
+
+    /// <summary>The verdict for one finished run, given the nonce it was sent.</summary>
+    public static ProgramVerdict Classify(ProcessReport run, string nonce)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var expected = TestProgramSource.Marker + nonce;
+        var lines = run.Stdout.Split('\n');
+        var completed = lines.Any(l => l.TrimEnd('\r') == expected);
+        // What the program itself printed, without the marker line.
+        var stdout = string.Join('\n', lines.Where(l => l.TrimEnd('\r') != expected));
+        RunStatus status;
+        string? error;
+        switch (run.Status)
+        {
+            case RunStatus.Ok when completed:
+                status = RunStatus.Ok;
+                error = null;
+                break;
+            case RunStatus.Ok:
+                status = RunStatus.RuntimeError;
+                error = "the program exited with status 0 before its tests finished (the judge's end-of-tests marker was not printed)";
+                break;
+            case RunStatus.RuntimeError:
+                var output = FirstLines(run.Stderr) ?? LastLines(stdout);
+                status = AssertionSignals.Any(s => run.Stderr.Contains(s, StringComparison.Ordinal) || stdout.Contains(s, StringComparison.Ordinal))
+                    ? RunStatus.WrongAnswer
+                    : RunStatus.RuntimeError;
+                var how = run.Signal is { } signal ? $"killed by signal {signal}" : $"exit status {run.ExitCode}";
+                error = output is null ? how : how + ": " + output;
+                break;
+            default:
+                status = run.Status;
+                error = run.Message ?? run.Status.ToWireName();
+                if (run.Status == RunStatus.SandboxError) break;
+                if (FirstLines(run.Stderr) is { } stderr) error += ": " + stderr;
+                break;
+        }
+        return new ProgramVerdict
+        {
+            Status = status,
+            Error = error,
+            CpuTimeMs = run.CpuTimeMs,
+            WallTimeMs = run.WallTimeMs,
+            PeakMemoryKb = run.PeakMemoryKb,
+            Tests = [new TestOutcome(status == RunStatus.Ok, status, error, run.CpuTimeMs)],
+            Isolated = true,
+        };
+    }
+
+    private static string? FirstLines(string text)
+    {
+        var lines = text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).Take(MessageLines).ToList();
+        return lines.Count == 0 ? null : Clip(string.Join('\n', lines));
+    }
+
+    private static string? LastLines(string text)
+    {
+        var lines = text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
+        return lines.Count == 0 ? null : Clip(string.Join('\n', lines.TakeLast(MessageLines)));
+    }
+
+    private static string Clip(string text) => text.Length <= MessageChars ? text : text[..MessageChars] + "...";
+}
