@@ -14,6 +14,7 @@ public static class AssayApp
             RunCommand.Build(console),
             ToolchainsCommand.Build(console),
             EvalCommand.Build(console),
+            RankCommand.Build(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
