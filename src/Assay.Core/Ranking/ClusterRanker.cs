@@ -65,7 +65,7 @@ public static class ClusterRanker
                 else
                 {
                     // Error and timeout are distinct behaviours; a test never run counts as the timeout that stopped it.
-                    parts[j] = matrix[i, j] == CellOutcome.Error ? "!error" : "!timeout";
+                    parts[j] = matrix[i, j] is CellOutcome.Timeout or CellOutcome.NotRun ? "!timeout" : "!error";
                 }
             }
             if (dropAllErrors && !anyValue)

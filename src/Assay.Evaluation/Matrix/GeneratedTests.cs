@@ -12,7 +12,9 @@ namespace Assay.Evaluation.Matrix;
 /// <param name="TestMultiplicity">How many times each was generated (within the per-sample limit).</param>
 /// <param name="Inputs">Distinct argument lists (JSON arrays) of the entry-point calls in <paramref name="Tests"/>.</param>
 /// <param name="Candidates">Assertions cut from the samples before the compile check (for reports).</param>
-public sealed record ProblemTests(string TaskId, IReadOnlyList<string> Tests, IReadOnlyList<int> TestMultiplicity, IReadOnlyList<string> Inputs, int Candidates);
+/// <param name="TestCalls">Per test: its call and expected value when it is exactly `assert ENTRY(literals) == literal`, else null.</param>
+public sealed record ProblemTests(string TaskId, IReadOnlyList<string> Tests, IReadOnlyList<int> TestMultiplicity, IReadOnlyList<string> Inputs, int Candidates,
+    IReadOnlyList<ColumnCall?> TestCalls);
 
 /// <summary>
 /// Applies the two rules of CodeT's test extraction that need Python — an assertion is kept only if
@@ -59,11 +61,14 @@ public static class GeneratedTests
         if (report.Status != RunStatus.Ok)
             throw new MatrixInfrastructureException($"examining the generated tests failed: {report.Status.ToWireName()} {report.Run.Message} {Tail(report.Run.Stderr)}");
         var answers = JsonNode.Parse(report.Run.Stdout) as JsonArray ?? throw new MatrixInfrastructureException("generated_tests.py printed no list");
-        var analysis = new Dictionary<(string, string), (bool Valid, List<string> Inputs)>();
+        var analysis = new Dictionary<(string, string), (bool Valid, List<string> Inputs, ColumnCall? Call)>();
         for (var i = 0; i < distinct.Count; i++)
         {
             var answer = (JsonObject)answers[i]!;
-            analysis[distinct[i]] = (answer["valid"]!.GetValue<bool>(), ((JsonArray)answer["inputs"]!).Select(n => n!.GetValue<string>()).ToList());
+            var call = answer["call"]?.GetValue<string>() is { } args && answer["expected"]?.GetValue<string>() is { } expected
+                ? new ColumnCall(args, expected)
+                : null;
+            analysis[distinct[i]] = (answer["valid"]!.GetValue<bool>(), ((JsonArray)answer["inputs"]!).Select(n => n!.GetValue<string>()).ToList(), call);
         }
 
         var result = new List<ProblemTests>(generated.Count);
@@ -82,7 +87,8 @@ public static class GeneratedTests
                 }
             }
             var inputs = order.SelectMany(a => analysis[(problem.TaskId, a)].Inputs).Distinct(StringComparer.Ordinal).ToList();
-            result.Add(new ProblemTests(problem.TaskId, order, order.Select(a => counts[a]).ToList(), inputs, candidates));
+            result.Add(new ProblemTests(problem.TaskId, order, order.Select(a => counts[a]).ToList(), inputs, candidates,
+                order.Select(a => analysis[(problem.TaskId, a)].Call).ToList()));
         }
         return result;
     }

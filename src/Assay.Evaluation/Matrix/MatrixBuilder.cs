@@ -25,8 +25,13 @@ public enum MatrixKind
 /// <param name="CodeMultiplicity">Raw samples per program.</param>
 /// <param name="Columns">Assertions (<see cref="MatrixKind.Assertions"/>) or JSON argument lists (<see cref="MatrixKind.Outputs"/>).</param>
 /// <param name="ColumnMultiplicity">Generated test samples per column (1 for inputs).</param>
+/// <param name="Calls">Assertions only: per column, the call and expected value when the assertion is exactly
+/// `assert ENTRY(literals) == literal` (judged as a call, its value compared outside the sandbox), else null.</param>
 public sealed record MatrixProblem(string TaskId, string EntryPoint, IReadOnlyList<string> Programs, IReadOnlyList<int> CodeMultiplicity,
-    IReadOnlyList<string> Columns, IReadOnlyList<int> ColumnMultiplicity);
+    IReadOnlyList<string> Columns, IReadOnlyList<int> ColumnMultiplicity, IReadOnlyList<ColumnCall?>? Calls = null);
+
+/// <summary>A column judged as a call: the arguments (a JSON array) and, for an assertion, the expected value (plain-data JSON).</summary>
+public sealed record ColumnCall(string Arguments, string? Expected);
 
 /// <summary>How the matrix is judged.</summary>
 public sealed record MatrixOptions
@@ -58,11 +63,14 @@ public sealed class MatrixInfrastructureException(string message) : Exception(me
 
 /// <summary>
 /// Builds execution matrices with the batch judge: one judge item per distinct candidate carrying all of its
-/// problem's distinct generated tests (or inputs), many candidates per sandbox. The harness stops an item at
-/// its first timeout (and, for calls, at its first error), so an item that stopped early is continued in a
-/// later round from the next column, until every column has a cell or the candidate has used up its
-/// allowance of timeouts. Each finished row is stored under a "matrix-v1" key (program, columns, limits,
-/// harness version), so a re-run, or another ranking method on the same matrix kind, judges nothing again.
+/// problem's distinct generated tests (or inputs), many candidates per sandbox. Columns that are calls — every
+/// input, and every assertion of the form `assert ENTRY(literals) == literal` — go to the worker in one request
+/// and come back as plain data, compared with the expected literal outside the sandbox; other assertions run
+/// as test snippets in the harness's judge. So a candidate has up to two items (its call columns, its snippet
+/// columns). The harness stops an item at its first timeout, so an item that stopped early is continued in a
+/// later round from the next column, until every column has a cell or the item has used up its allowance of
+/// timeouts. Each finished item is stored under a "matrix-v1" key (program, columns, limits, harness version),
+/// so a re-run, or another ranking method on the same matrix kind, judges nothing again.
 /// </summary>
 public sealed class MatrixBuilder
 {
@@ -83,8 +91,19 @@ public sealed class MatrixBuilder
         ArgumentNullException.ThrowIfNull(problems);
         var clock = Stopwatch.StartNew();
         var rows = new List<Row>();
+        var candidates = 0;
         foreach (var problem in problems)
-            for (var i = 0; i < problem.Programs.Count; i++) rows.Add(new Row(problem, i, KeyFor(problem, i, kind)));
+        {
+            // Which columns go as calls, which as snippets; a candidate gets one item for each kind it has.
+            var callColumns = Enumerable.Range(0, problem.Columns.Count).Where(j => kind == MatrixKind.Outputs || problem.Calls?[j] is not null).ToList();
+            var snippetColumns = Enumerable.Range(0, problem.Columns.Count).Where(j => kind == MatrixKind.Assertions && problem.Calls?[j] is null).ToList();
+            for (var i = 0; i < problem.Programs.Count; i++)
+            {
+                candidates++;
+                if (callColumns.Count > 0) rows.Add(new Row(problem, i, callColumns, AsCalls: true, KeyFor(problem, i, kind, callColumns, true)));
+                if (snippetColumns.Count > 0) rows.Add(new Row(problem, i, snippetColumns, AsCalls: false, KeyFor(problem, i, kind, snippetColumns, false)));
+            }
+        }
 
         var stored = await _store.GetManyAsync(rows.Select(r => r.Key).ToList(), cancellationToken);
         var fromStore = 0;
@@ -98,48 +117,76 @@ public sealed class MatrixBuilder
         progress?.Report(new EvaluationProgress(done, rows.Count, fromStore));
 
         var failures = new ConcurrentBag<string>();
-        var pending = rows.Where(r => r.Final is null && r.Problem.Columns.Count > 0).ToList();
-        foreach (var row in rows.Where(r => r.Final is null && r.Problem.Columns.Count == 0)) row.Final = new ProgramVerdict { Status = RunStatus.Ok };
+        var pending = rows.Where(r => r.Final is null).ToList();
         var judgedNow = pending.Count;
         var rounds = 0;
-        while (pending.Count > 0)
+        // Items that stopped early (a timeout) are continued while the main pass goes on, not in rounds after it:
+        // a round would wait for its slowest item with the other cores idle.
+        var continuations = new ConcurrentQueue<Row>();
+        async Task JudgeRowsAsync(IReadOnlyList<Row> batch)
         {
-            rounds++;
+            Interlocked.Increment(ref rounds);
             var byId = new Dictionary<string, Row>(StringComparer.Ordinal);
-            var items = new List<JudgeItem>(pending.Count);
-            foreach (var row in pending)
+            var items = new List<JudgeItem>(batch.Count);
+            foreach (var row in batch)
             {
                 var item = ItemFor(row, kind);
                 byId[item.Id] = row;
                 items.Add(item);
             }
-            var next = new ConcurrentBag<Row>();
+            var answered = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             await _judge.JudgeAsync(items, _options.Isolation, (id, verdict) =>
             {
                 var row = byId[id];
-                if (Advance(row, verdict, failures)) next.Add(row);
-                else
+                answered[id] = true;
+                if (Advance(row, verdict, failures))
                 {
-                    // Infrastructure faults are not remembered: the next run tries again.
-                    if (row.Final is { Status: not RunStatus.SandboxError } final) _store.Put(row.Key, final);
-                    progress?.Report(new EvaluationProgress(Interlocked.Increment(ref done), rows.Count, fromStore));
+                    continuations.Enqueue(row);
+                    return Task.CompletedTask;
                 }
+                // Infrastructure faults are not remembered: the next run tries again.
+                if (row.Final is { Status: not RunStatus.SandboxError } final) _store.Put(row.Key, final);
+                progress?.Report(new EvaluationProgress(Interlocked.Increment(ref done), rows.Count, fromStore));
                 return Task.CompletedTask;
             }, cancellationToken);
-            // Rows the judge never answered for are an infrastructure fault, not a verdict.
-            foreach (var row in pending.Where(r => r.Final is null && !next.Contains(r)))
+            // An item the judge never answered for is an infrastructure fault, not a verdict.
+            foreach (var (id, row) in byId.Where(p => !answered.ContainsKey(p.Key)))
             {
                 failures.Add($"{row.Problem.TaskId}: the judge returned no verdict");
                 row.Final = new ProgramVerdict { Status = RunStatus.SandboxError, Error = "no verdict" };
             }
-            pending = next.OrderBy(r => r.Order).ToList();
+        }
+        var mainDone = false;
+        var pump = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var batch = new List<Row>();
+                while (batch.Count < 100 && continuations.TryDequeue(out var row)) batch.Add(row);
+                if (batch.Count > 0)
+                {
+                    await JudgeRowsAsync(batch.OrderBy(r => r.Order).ToList());
+                    continue;
+                }
+                if (Volatile.Read(ref mainDone) && continuations.IsEmpty) return;
+                await Task.Delay(20, cancellationToken);
+            }
+        }, cancellationToken);
+        try
+        {
+            if (pending.Count > 0) await JudgeRowsAsync(pending);
+        }
+        finally
+        {
+            Volatile.Write(ref mainDone, true);
+            await pump;
         }
         await _store.FlushAsync(cancellationToken);
 
         var matrices = new Dictionary<string, ExecutionMatrix>(StringComparer.Ordinal);
-        foreach (var group in rows.GroupBy(r => r.Problem))
-            matrices[group.Key.TaskId] = ToMatrix(group.Key, group.OrderBy(r => r.Index).Select(r => r.Final!).ToList(), kind);
-        return new MatrixBuild(matrices, rows.Count, judgedNow, fromStore, rounds, failures.ToList(), clock.Elapsed);
+        var byProblem = rows.ToLookup(r => r.Problem);
+        foreach (var problem in problems) matrices[problem.TaskId] = ToMatrix(problem, byProblem[problem].ToList(), kind);
+        return new MatrixBuild(matrices, candidates, judgedNow, fromStore, rounds, failures.ToList(), clock.Elapsed);
     }
 
     /// <summary>Takes one item's verdict into its row; true when the row needs another round.</summary>
@@ -151,7 +198,7 @@ public sealed class MatrixBuilder
             row.Final = verdict;
             return false;
         }
-        var total = row.Problem.Columns.Count;
+        var total = row.Columns.Count;
         if (verdict.Tests.Count == 0 && verdict.Status != RunStatus.Ok)
         {
             // The program could not even be defined (syntax error, exception or timeout at load, no entry point).
@@ -183,50 +230,45 @@ public sealed class MatrixBuilder
     private JudgeItem ItemFor(Row row, MatrixKind kind)
     {
         var problem = row.Problem;
-        var columns = problem.Columns.Skip(row.Start).ToList();
+        var columns = row.Columns.Skip(row.Start).ToList();
         var id = row.Key + "@" + row.Start.ToString(CultureInfo.InvariantCulture);
         var program = problem.Programs[row.Index];
-        return kind == MatrixKind.Assertions
-            // Generated assertions call the entry point by its own name, as CodeT's do.
-            ? new JudgeItem(id, program, "", columns, problem.EntryPoint, _options.TimeLimitSeconds, RebindEntryPoint: true)
-            : new JudgeItem(id, program, "", [], problem.EntryPoint, _options.TimeLimitSeconds, Calls: columns);
+        if (row.AsCalls)
+        {
+            var arguments = columns.Select(j => kind == MatrixKind.Outputs ? problem.Columns[j] : problem.Calls![j]!.Arguments).ToList();
+            // Every cell is wanted: a call that raises does not end the item.
+            return new JudgeItem(id, program, "", [], problem.EntryPoint, _options.TimeLimitSeconds, Calls: arguments, KeepGoing: true);
+        }
+        // Generated assertions call the entry point by its own name, as CodeT's do.
+        return new JudgeItem(id, program, "", columns.Select(j => problem.Columns[j]).ToList(), problem.EntryPoint, _options.TimeLimitSeconds,
+            RebindEntryPoint: true);
     }
 
-    private string KeyFor(MatrixProblem problem, int index, MatrixKind kind)
+    private string KeyFor(MatrixProblem problem, int index, MatrixKind kind, IReadOnlyList<int> columns, bool asCalls)
     {
         var key = new StringBuilder()
-            .Append("matrix-v1\0").Append(kind == MatrixKind.Assertions ? "assert" : "output").Append('\0')
+            .Append("matrix-v1\0").Append(kind == MatrixKind.Assertions ? "assert" : "output").Append(asCalls ? "\0calls\0" : "\0snippets\0")
             .Append(_judge.Fingerprint).Append('\0')
             .Append(problem.Programs[index]).Append('\0').Append(problem.EntryPoint).Append('\0')
-            .AppendJoin('\u0001', problem.Columns).Append('\0')
+            .AppendJoin('\u0001', columns.Select(j => asCalls && kind == MatrixKind.Assertions ? problem.Calls![j]!.Arguments : problem.Columns[j])).Append('\0')
             .Append(_options.TimeLimitSeconds.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
             .Append(_options.MaxTimeoutsPerCandidate.ToString(CultureInfo.InvariantCulture));
         return "matrix-v1:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];
     }
 
-    /// <summary>Cells from the stored rows: outcomes in column order; after them, the load failure's status or "not run".</summary>
-    internal static ExecutionMatrix ToMatrix(MatrixProblem problem, IReadOnlyList<ProgramVerdict> rows, MatrixKind kind)
+    /// <summary>Cells from the stored items: outcomes in column order; after them, the load failure's status or "not run".</summary>
+    private static ExecutionMatrix ToMatrix(MatrixProblem problem, IReadOnlyList<Row> rows, MatrixKind kind)
     {
         var m = problem.Columns.Count;
-        var cells = new CellOutcome[rows.Count, m];
-        var outputs = kind == MatrixKind.Outputs ? new string?[rows.Count, m] : null;
-        for (var i = 0; i < rows.Count; i++)
+        var cells = new CellOutcome[problem.Programs.Count, m];
+        var outputs = kind == MatrixKind.Outputs ? new string?[problem.Programs.Count, m] : null;
+        foreach (var row in rows)
         {
-            var verdict = rows[i];
-            for (var j = 0; j < m; j++)
+            var verdict = row.Final!;
+            for (var c = 0; c < row.Columns.Count; c++)
             {
-                if (j < verdict.Tests.Count)
-                {
-                    var test = verdict.Tests[j];
-                    cells[i, j] = Cell(test);
-                    if (outputs is not null && test.Passed)
-                    {
-                        outputs[i, j] = test.Output is { } json ? OutputKey.Of(json) : null;
-                        // A returned object that is not plain data equals nothing: it counts as an error.
-                        if (outputs[i, j] is null) cells[i, j] = CellOutcome.Error;
-                    }
-                }
-                else
+                var (i, j) = (row.Index, row.Columns[c]);
+                if (c >= verdict.Tests.Count)
                 {
                     cells[i, j] = verdict.Status switch
                     {
@@ -234,6 +276,21 @@ public sealed class MatrixBuilder
                         RunStatus.TimeLimit => CellOutcome.Timeout,
                         _ => CellOutcome.Error,
                     };
+                    continue;
+                }
+                var test = verdict.Tests[c];
+                cells[i, j] = Cell(test);
+                if (!test.Passed || !row.AsCalls) continue;
+                // A returned object that is not plain data equals nothing: an error for outputs, a failure for an assertion.
+                var key = test.Output is { } json ? OutputKey.Of(json) : null;
+                if (outputs is not null)
+                {
+                    outputs[i, j] = key;
+                    if (key is null) cells[i, j] = CellOutcome.Error;
+                }
+                else
+                {
+                    cells[i, j] = key is not null && key == OutputKey.Of(problem.Calls![j]!.Expected!) ? CellOutcome.Pass : CellOutcome.Fail;
                 }
             }
         }
@@ -249,12 +306,15 @@ public sealed class MatrixBuilder
             _ => CellOutcome.Error,
         };
 
-    private sealed class Row(MatrixProblem problem, int index, string key)
+    /// <summary>One judge item's worth of a candidate: its call columns or its snippet columns, and how far it has got.</summary>
+    private sealed class Row(MatrixProblem problem, int index, IReadOnlyList<int> columns, bool AsCalls, string key)
     {
         private static int _counter;
 
         public MatrixProblem Problem { get; } = problem;
         public int Index { get; } = index;
+        public IReadOnlyList<int> Columns { get; } = columns;
+        public bool AsCalls { get; } = AsCalls;
         public string Key { get; } = key;
         public int Order { get; } = Interlocked.Increment(ref _counter);
         public List<TestOutcome> Outcomes { get; } = [];

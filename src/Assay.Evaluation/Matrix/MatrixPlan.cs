@@ -42,12 +42,14 @@ public static class MatrixPlan
             }
             IReadOnlyList<string> columns = [];
             IReadOnlyList<int> multiplicity = [];
+            IReadOnlyList<ColumnCall?>? calls = null;
             if (testsByTask.TryGetValue(problem.TaskId, out var generated))
             {
                 columns = kind == MatrixKind.Assertions ? generated.Tests : generated.Inputs;
                 multiplicity = kind == MatrixKind.Assertions ? generated.TestMultiplicity : generated.Inputs.Select(_ => 1).ToList();
+                if (kind == MatrixKind.Assertions) calls = generated.TestCalls;
             }
-            var matrixProblem = new MatrixProblem(problem.TaskId, problem.EntryPoint ?? "", programs, indexes.Select(x => x.Count).ToList(), columns, multiplicity);
+            var matrixProblem = new MatrixProblem(problem.TaskId, problem.EntryPoint ?? "", programs, indexes.Select(x => x.Count).ToList(), columns, multiplicity, calls);
             planned.Add(new PlannedProblem(matrixProblem, indexes));
         }
         return planned;

@@ -11,8 +11,9 @@ namespace Assay.Execution.Judging;
 /// <param name="Calls">Instead of test snippets: argument lists (JSON arrays) to call the entry point with; each result is reported as plain data.</param>
 /// <param name="CallLimits">Per-call CPU limits in seconds (default: <paramref name="TimeLimitSeconds"/>).</param>
 /// <param name="TotalLimitSeconds">CPU budget for all calls together; 0 for none.</param>
+/// <param name="KeepGoing">Calls: go on after a call that raised (execution matrices want every cell); otherwise the first failure ends the item.</param>
 public sealed record JudgeItem(string Id, string Program, string Setup, IReadOnlyList<string> Tests, string? EntryPoint, double TimeLimitSeconds,
-    bool RebindEntryPoint = false, IReadOnlyList<string>? Calls = null, IReadOnlyList<double>? CallLimits = null, double TotalLimitSeconds = 0);
+    bool RebindEntryPoint = false, IReadOnlyList<string>? Calls = null, IReadOnlyList<double>? CallLimits = null, double TotalLimitSeconds = 0, bool KeepGoing = false);
 
 /// <summary>How strictly candidates are kept apart.</summary>
 public enum JudgeIsolation

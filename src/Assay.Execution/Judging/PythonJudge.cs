@@ -104,6 +104,7 @@ public sealed class PythonJudge
                 calls = item.Calls,
                 call_limits = item.CallLimits,
                 total_limit = item.TotalLimitSeconds,
+                keep_going = item.KeepGoing,
             })).Append('\n');
         }
         // The sandbox's own limits are a backstop around the harness's per-test timers.

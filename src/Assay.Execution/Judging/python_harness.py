@@ -13,7 +13,7 @@
 #    "rebind": bool (tests call the entry point by its own name),
 #    "calls": [json args] (input/output tests: call the entry point with each argument list and report each
 #             result as plain data, for Assay to compare outside the sandbox), "call_limits": [float],
-#    "total_limit": float}
+#    "total_limit": float, "keep_going": bool (calls: go on after a call that raised; execution matrices)}
 # stdout of the judge: one JSON record per item, tagged with the nonce, then {"done": n}.
 #
 # Time: each test (or call) has a CPU-time limit enforced in the worker (ITIMER_PROF) and a wall-clock
@@ -369,6 +369,36 @@ def worker_main():
                     answer = {"ok": False, "status": "failed", "etype": "NotPlainData", "error": _describe(e)}
                 except BaseException as e:  # noqa: B036
                     answer = {"ok": False, "status": "error", "etype": type(e).__name__, "error": _describe(e)}
+            elif op == "calls":
+                # All of an item's calls in one request (one reply line each, as each finishes): a pipe round trip
+                # per call costs far more than a HumanEval-sized call itself.
+                function = namespace.get(request["name"])
+                limits = request["limits"]
+                total = float(request.get("total") or 0)
+                spent = 0.0
+                for index, raw in enumerate(request["calls"]):
+                    t0 = time.process_time()
+                    try:
+                        args = json.loads(raw)
+                        _arm(limits[index], limits[index] * 3 + 1)
+                        try:
+                            result = function(*args)
+                        finally:
+                            _disarm()
+                        part = {"ok": True, "value": encode(plain(result))}
+                    except AssayTimeout:
+                        part = {"ok": False, "status": "timeout"}
+                    except NotPlainData as e:
+                        part = {"ok": False, "status": "failed", "error": _describe(e)}
+                    except BaseException as e:  # noqa: B036
+                        part = {"ok": False, "status": "error", "error": _describe(e)}
+                    used = time.process_time() - t0
+                    spent += used
+                    part.update(index=index, cpu=used, seq=request.get("seq"))
+                    reply(part)
+                    if part.get("status") == "timeout" or (not part["ok"] and not request.get("keep_going")) or (total and spent > total):
+                        break
+                answer = {"ok": True, "done": True}
             elif op == "inprocess":
                 answer = _judge_in_process(request, namespace)
             else:
@@ -451,6 +481,10 @@ class Worker:
         self.seq = 0
 
     def ask(self, request, wall):
+        self.send(request)
+        return self.receive(wall)
+
+    def send(self, request):
         # Every request carries a sequence number; a late reply to an abandoned request is skipped.
         self.seq += 1
         request["seq"] = self.seq
@@ -459,6 +493,9 @@ class Worker:
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             raise WorkerDied(self._how())
+
+    def receive(self, wall):
+        """The next reply line to the current request."""
         deadline = time.monotonic() + wall
         fd = self.process.stdout.fileno()
         while True:
@@ -601,11 +638,22 @@ class Judge:
 
     def _run_calls(self, item, entry, limit, tests):
         limits = item.get("call_limits") or []
-        budget = float(item.get("total_limit") or 0)
+        calls = item["calls"]
+        per_call = [float(limits[i]) if i < len(limits) else limit for i in range(len(calls))]
         spent = 0.0
-        for index, raw in enumerate(item["calls"]):
-            call_limit = float(limits[index]) if index < len(limits) else limit
-            answer = self.ask({"op": "call", "name": entry, "budget": call_limit, "raw": raw}, call_limit * 3 + 2)
+        self.worker.send({"op": "calls", "name": entry, "calls": calls, "limits": per_call,
+                          "total": float(item.get("total_limit") or 0), "keep_going": bool(item.get("keep_going"))})
+        while True:
+            # The wall-clock backstop restarts with every call that reports.
+            wall = per_call[len(tests)] * 3 + 2 if len(tests) < len(per_call) else 10
+            try:
+                answer = self.worker.receive(wall)
+            except WorkerTimeout:
+                self.worker.kill()
+                self.worker = None
+                raise AssayTimeout()
+            if answer.get("done"):
+                break
             used = answer.get("cpu", 0)
             spent += used
             if answer.get("ok"):
@@ -616,8 +664,6 @@ class Judge:
                     outcome["error"] = answer["error"]
             outcome["cpu_ms"] = round(used * 1000, 3)
             tests.append(outcome)
-            if not outcome["passed"] or (budget and spent > budget):
-                break
         return spent
 
     def _run_tests(self, item, entry, limit, names, tests):
