@@ -199,10 +199,13 @@ public sealed class MatrixBuilder
             return false;
         }
         var total = row.Columns.Count;
-        if (verdict.Tests.Count == 0 && verdict.Status != RunStatus.Ok)
+        if (verdict.Tests.Count == 0)
         {
-            // The program could not even be defined (syntax error, exception or timeout at load, no entry point).
-            row.Final = verdict with { Tests = row.Outcomes.ToList() };
+            // The program could not even be defined (syntax error, exception or timeout at load, no entry point):
+            // every remaining cell gets that status.
+            row.Final = verdict.Status == RunStatus.Ok
+                ? verdict with { Status = RunStatus.RuntimeError, Error = "no test outcomes", Tests = row.Outcomes.ToList() }
+                : verdict with { Tests = row.Outcomes.ToList() };
             return false;
         }
         row.Outcomes.AddRange(verdict.Tests.Take(total - row.Start));
