@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Assay.Bench.EvalThroughput;
+using Assay.Bench.MatrixThroughput;
 using Assay.Bench.SandboxOverhead;
 using Assay.Bench.ServeLoad;
 
@@ -38,7 +39,7 @@ internal static class BenchApp
             "Python start-ups per second bare vs in Assay's sandbox, and a C++ compile-cache miss vs hit.") { runs, concurrency, json };
         overhead.SetAction((parse, cancellationToken) =>
             SandboxOverheadAsync(parse.GetValue(runs), parse.GetValue(concurrency), parse.GetValue(json), cancellationToken));
-        var root = new RootCommand("Assay benchmarks.") { overhead, EvalThroughputCommand(), ServeLoadCommand() };
+        var root = new RootCommand("Assay benchmarks.") { overhead, EvalThroughputCommand(), ServeLoadCommand(), MatrixThroughputCommand() };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -75,6 +76,54 @@ internal static class BenchApp
         command.SetAction((parse, cancellationToken) => EvalThroughputAsync(new EvalThroughputOptions(
             parse.GetValue(problems), parse.GetValue(samples), parse.GetValue(limit), parse.GetValue(skipBaseline), parse.GetValue(timeout),
             parse.GetValue(concurrency), parse.GetValue(keep)), parse.GetValue(json), cancellationToken));
+        return command;
+    }
+
+    private static Command MatrixThroughputCommand()
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with every figure instead of the report." };
+        var problems = new Option<string?>("--problems") { Description = "Problem file (default: ../shared/data/codet/HumanEval_for_code_generation.jsonl)." };
+        var samples = new Option<string?>("--samples") { Description = "CodeT code samples (default: CodeGen-16B's HumanEval samples in ../shared/data/samples/codet/)." };
+        var tests = new Option<string?>("--tests") { Description = "CodeT generated tests (default: CodeGen-16B's HumanEval test samples in ../shared/data/samples/codet/)." };
+        var limit = new Option<int?>("--limit") { Description = "Only the first N problems of the samples file (both sides), for quick runs." };
+        var skipBaseline = new Option<bool>("--skip-baseline") { Description = "Run Assay only." };
+        var timeLimit = new Option<double>("--time-limit") { Description = "Per-cell limit in seconds (Assay: CPU; classic: wall clock).", DefaultValueFactory = _ => 1.0 };
+        var maxTimeouts = new Option<int>("--max-timeouts") { Description = "Timeouts per candidate before its remaining tests are not run (both sides).", DefaultValueFactory = _ => 3 };
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "Assay's sandboxes at once and the baseline's pool workers (default: the number of cores).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var keep = new Option<bool>("--keep-files") { Description = "Keep the work directory (plan, the baseline's cells and stderr)." };
+        var command = new Command("matrix-throughput",
+            "Time the whole CodeT execution matrix: Assay's batch judge vs the classic process-per-candidate model (in bubblewrap), same run, same cells.")
+        {
+            problems, samples, tests, limit, skipBaseline, timeLimit, maxTimeouts, concurrency, keep, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new MatrixThroughputOptions(parse.GetValue(problems), parse.GetValue(samples), parse.GetValue(tests), parse.GetValue(limit),
+                parse.GetValue(skipBaseline), parse.GetValue(timeLimit), parse.GetValue(maxTimeouts), parse.GetValue(concurrency), parse.GetValue(keep));
+            if (options.Limit is < 1 || options.Concurrency < 1 || options.MaxTimeouts < 1 || options.TimeLimitSeconds is <= 0 or > 600)
+            {
+                await Console.Error.WriteLineAsync("assay-bench: --limit, --concurrency and --max-timeouts must be at least 1, --time-limit in (0, 600]");
+                return BadUsage;
+            }
+            MatrixThroughputResult result;
+            try
+            {
+                result = await MatrixThroughputBenchmark.RunAsync(options, Console.Error, cancellationToken);
+            }
+            catch (BenchmarkException ex)
+            {
+                await Console.Error.WriteLineAsync("assay-bench: " + ex.Message);
+                return Failed;
+            }
+            var serialized = JsonSerializer.Serialize(result, JsonOptions);
+            if (result.WorkDirectory is { } kept) await File.WriteAllTextAsync(Path.Combine(kept, "result.json"), serialized + "\n", cancellationToken);
+            await Console.Out.WriteLineAsync(parse.GetValue(json) ? serialized : MatrixThroughputText.Render(result));
+            return Success;
+        });
         return command;
     }
 

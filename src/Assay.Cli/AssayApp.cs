@@ -15,6 +15,7 @@ public static class AssayApp
             ToolchainsCommand.Build(console),
             EvalCommand.Build(console),
             ServeCommand.Build(console),
+            RankCommand.Build(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

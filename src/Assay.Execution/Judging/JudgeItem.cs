@@ -11,12 +11,13 @@ namespace Assay.Execution.Judging;
 /// <param name="Calls">Instead of test snippets: argument lists (JSON arrays) to call the entry point with; each result is reported as plain data.</param>
 /// <param name="CallLimits">Per-call CPU limits in seconds (default: <paramref name="TimeLimitSeconds"/>).</param>
 /// <param name="TotalLimitSeconds">CPU budget for all calls together; 0 for none.</param>
+/// <param name="KeepGoing">Calls: go on after a call that raised (execution matrices want every cell); otherwise the first failure ends the item.</param>
 /// <param name="TaggedCalls">The call arguments use the harness's plain-data tags (tuples, sets, complex numbers).</param>
 /// <param name="Method">The entry point is a class: each call goes to this method of a fresh instance.</param>
 /// <param name="NotNone">Report only whether each call's result is not None.</param>
 public sealed record JudgeItem(string Id, string Program, string Setup, IReadOnlyList<string> Tests, string? EntryPoint, double TimeLimitSeconds,
     bool RebindEntryPoint = false, IReadOnlyList<string>? Calls = null, IReadOnlyList<double>? CallLimits = null, double TotalLimitSeconds = 0,
-    bool TaggedCalls = false, string? Method = null, bool NotNone = false);
+    bool TaggedCalls = false, string? Method = null, bool NotNone = false, bool KeepGoing = false);
 
 /// <summary>How strictly candidates are kept apart.</summary>
 public enum JudgeIsolation

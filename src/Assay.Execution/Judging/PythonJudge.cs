@@ -110,6 +110,7 @@ public sealed class PythonJudge
                 tagged_calls = item.TaggedCalls,
                 method = item.Method,
                 not_none = item.NotNone,
+                keep_going = item.KeepGoing,
             })).Append('\n');
         }
         // The sandbox's own limits are a backstop around the harness's per-test timers.

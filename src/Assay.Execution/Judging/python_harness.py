@@ -13,7 +13,8 @@
 #    "rebind": bool (tests call the entry point by its own name),
 #    "calls": [json args] (input/output tests: call the entry point with each argument list and report each
 #             result as plain data, for Assay to compare outside the sandbox), "call_limits": [float],
-#    "total_limit": float, "tagged_calls": bool (call arguments use the plain-data tags: tuples, sets, ...),
+#    "total_limit": float, "keep_going": bool (calls: go on after a call that raised; execution matrices),
+#    "tagged_calls": bool (call arguments use the plain-data tags: tuples, sets, ...),
 #    "method": str|null (the entry point is a class: call a fresh instance's method, LeetCode's Solution),
 #    "not_none": bool (report only whether each result is not None: results that are not data, re.Match)}
 # stdout of the judge: one JSON record per item, tagged with the nonce, then {"done": n}.
@@ -377,6 +378,42 @@ def worker_main():
                     answer = {"ok": False, "status": "failed", "etype": "NotPlainData", "error": _describe(e)}
                 except BaseException as e:  # noqa: B036
                     answer = {"ok": False, "status": "error", "etype": type(e).__name__, "error": _describe(e)}
+            elif op == "calls":
+                # All of an item's calls in one request (one reply line each, as each finishes): a pipe round trip
+                # per call costs far more than a HumanEval-sized call itself.
+                function = namespace.get(request["name"])
+                limits = request["limits"]
+                total = float(request.get("total") or 0)
+                spent = 0.0
+                for index, raw in enumerate(request["calls"]):
+                    t0 = time.process_time()
+                    try:
+                        args = json.loads(raw)
+                        if request.get("tagged"):
+                            args = decode(args)
+                        _arm(limits[index], limits[index] * 3 + 1)
+                        try:
+                            # A class entry point (LeetCode's Solution): a fresh instance for every call.
+                            target = getattr(function(), request["method"]) if request.get("method") else function
+                            result = target(*args)
+                            if request.get("not_none"):
+                                result = result is not None
+                        finally:
+                            _disarm()
+                        part = {"ok": True, "value": encode(plain(result))}
+                    except AssayTimeout:
+                        part = {"ok": False, "status": "timeout"}
+                    except NotPlainData as e:
+                        part = {"ok": False, "status": "failed", "error": _describe(e)}
+                    except BaseException as e:  # noqa: B036
+                        part = {"ok": False, "status": "error", "error": _describe(e)}
+                    used = time.process_time() - t0
+                    spent += used
+                    part.update(index=index, cpu=used, seq=request.get("seq"))
+                    reply(part)
+                    if part.get("status") == "timeout" or (not part["ok"] and not request.get("keep_going")) or (total and spent > total):
+                        break
+                answer = {"ok": True, "done": True}
             elif op == "inprocess":
                 answer = _judge_in_process(request, namespace)
             else:
@@ -459,6 +496,10 @@ class Worker:
         self.seq = 0
 
     def ask(self, request, wall):
+        self.send(request)
+        return self.receive(wall)
+
+    def send(self, request):
         # Every request carries a sequence number; a late reply to an abandoned request is skipped.
         self.seq += 1
         request["seq"] = self.seq
@@ -467,6 +508,9 @@ class Worker:
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             raise WorkerDied(self._how())
+
+    def receive(self, wall):
+        """The next reply line to the current request."""
         deadline = time.monotonic() + wall
         fd = self.process.stdout.fileno()
         while True:
@@ -609,15 +653,26 @@ class Judge:
 
     def _run_calls(self, item, entry, limit, tests):
         limits = item.get("call_limits") or []
-        budget = float(item.get("total_limit") or 0)
+        calls = item["calls"]
+        per_call = [float(limits[i]) if i < len(limits) else limit for i in range(len(calls))]
         spent = 0.0
-        for index, raw in enumerate(item["calls"]):
-            call_limit = float(limits[index]) if index < len(limits) else limit
-            request = {"op": "call", "name": entry, "budget": call_limit, "raw": raw}
-            for key, flag in (("tagged", "tagged_calls"), ("method", "method"), ("not_none", "not_none")):
-                if item.get(flag):
-                    request[key] = item[flag]
-            answer = self.ask(request, call_limit * 3 + 2)
+        request = {"op": "calls", "name": entry, "calls": calls, "limits": per_call,
+                   "total": float(item.get("total_limit") or 0), "keep_going": bool(item.get("keep_going"))}
+        for key, flag in (("tagged", "tagged_calls"), ("method", "method"), ("not_none", "not_none")):
+            if item.get(flag):
+                request[key] = item[flag]
+        self.worker.send(request)
+        while True:
+            # The wall-clock backstop restarts with every call that reports.
+            wall = per_call[len(tests)] * 3 + 2 if len(tests) < len(per_call) else 10
+            try:
+                answer = self.worker.receive(wall)
+            except WorkerTimeout:
+                self.worker.kill()
+                self.worker = None
+                raise AssayTimeout()
+            if answer.get("done"):
+                break
             used = answer.get("cpu", 0)
             spent += used
             if answer.get("ok"):
@@ -628,8 +683,6 @@ class Judge:
                     outcome["error"] = answer["error"]
             outcome["cpu_ms"] = round(used * 1000, 3)
             tests.append(outcome)
-            if not outcome["passed"] or (budget and spent > budget):
-                break
         return spent
 
     def _run_tests(self, item, entry, limit, names, tests):

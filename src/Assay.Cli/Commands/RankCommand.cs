@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Assay.Cli.Rendering;
+using Assay.Core.Evaluation;
+using Assay.Core.Problems;
+using Assay.Core.Ranking;
+using Assay.Datasets.Formats;
+using Assay.Datasets.Jsonl;
+using Assay.Evaluation;
+using Assay.Evaluation.Matrix;
+using Assay.Execution.Judging;
+using Assay.Execution.Running;
+using Assay.Storage.Sqlite;
+
+namespace Assay.Cli.Commands;
+
+/// <summary>`assay rank`: test-time selection over the execution matrix (CodeT, MBR-exec, B4, clustering, majority vote).</summary>
+internal static class RankCommand
+{
+    private static readonly string[] Methods = ["codet", "mbr", "b4", "cluster", "majority"];
+
+    public static Command Build(CliConsole console)
+    {
+        var problems = new Option<FileInfo>("--problems", "-p") { Description = "Problem file (.jsonl or .jsonl.gz).", Required = true };
+        var samples = new Option<FileInfo>("--samples", "-s") { Description = "Samples file (CodeT, human-eval or EvalPlus layout).", Required = true };
+        var tests = new Option<FileInfo>("--tests", "-t") { Description = "Generated tests (CodeT layout: {prompt, samples[]} of assert statements).", Required = true };
+        var method = new Option<string>("--method", "-m") { Description = "codet | mbr | b4 | cluster | majority.", DefaultValueFactory = _ => "codet" };
+        method.AcceptOnlyFromAmong(Methods);
+        var ks = new Option<string>("--k") { Description = "Comma-separated k for ranked and random pass@k.", DefaultValueFactory = _ => "1,2,10" };
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Ranked candidates per problem (default: SAMPLES_ranked_METHOD.jsonl beside the samples, or here)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures." };
+        var store = new Option<FileInfo?>("--store") { Description = "Verdict store (SQLite; default ~/.cache/assay/verdicts.db)." };
+        var noStore = new Option<bool>("--no-store") { Description = "Do not read or write stored verdicts." };
+        var timeLimit = new Option<double>("--time-limit") { Description = "CPU seconds per matrix cell (one generated test or input).", DefaultValueFactory = _ => 1.0 };
+        var maxTimeouts = new Option<int>("--max-timeouts") { Description = "Timeouts a candidate may have before its remaining cells are not run.", DefaultValueFactory = _ => 3 };
+        var exponent = new Option<double>("--code-exponent") { Description = "CodeT: exponent of the code count (0.5 = official code, 1 = paper).", DefaultValueFactory = _ => CodeTRanker.OfficialExponent };
+        var beta0 = new Option<double>("--b4-beta0") { Description = "B4: β₀ (prior against wrong code passing wrong tests).", DefaultValueFactory = _ => B4Ranker.DefaultBeta0 };
+        var alpha = new Option<double>("--b4-alpha") { Description = "B4: α for the code and test priors.", DefaultValueFactory = _ => B4Ranker.DefaultAlpha };
+        var loss = new Option<MbrLoss>("--mbr-loss") { Description = "MBR-exec: hard (0/1 over all inputs) or soft (fraction of inputs).", DefaultValueFactory = _ => MbrLoss.Hard };
+        var limit = new Option<int>("--test-case-limit") { Description = "Valid assertions taken per generated test sample (CodeT: 5).", DefaultValueFactory = _ => GeneratedTests.CodeTTestCaseLimit };
+        var isolation = new Option<JudgeIsolation>("--isolation") { Description = "batch or strict.", DefaultValueFactory = _ => JudgeIsolation.Batch };
+        var badRecords = new Option<BadRecordPolicy>("--on-bad-record") { Description = "stop or skip (and report) malformed lines.", DefaultValueFactory = _ => BadRecordPolicy.Stop };
+        var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
+        var command = new Command("rank", "Rank each problem's samples with generated tests (execution matrix) and report ranked vs random pass@k.")
+        {
+            problems, samples, tests, method, ks, output, json, store, noStore, timeLimit, maxTimeouts, exponent, beta0, alpha, loss, limit, isolation,
+            badRecords, concurrency,
+        };
+        command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new RankArguments(
+            parse.GetValue(problems)!, parse.GetValue(samples)!, parse.GetValue(tests)!, parse.GetValue(method)!, parse.GetValue(ks)!,
+            parse.GetValue(output), parse.GetValue(json), parse.GetValue(store), parse.GetValue(noStore), parse.GetValue(timeLimit),
+            parse.GetValue(maxTimeouts), parse.GetValue(exponent), parse.GetValue(beta0), parse.GetValue(alpha), parse.GetValue(loss),
+            parse.GetValue(limit), parse.GetValue(isolation), parse.GetValue(badRecords), parse.GetValue(concurrency)), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(CliConsole console, RankArguments args, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!TryParseKs(args.Ks, out var ks)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
+        if (args.TimeLimit is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 600 seconds");
+        if (args.MaxTimeouts < 1) return await Fail(console, ExitCodes.BadInput, "--max-timeouts must be at least 1");
+        if (args.TestCaseLimit < 1) return await Fail(console, ExitCodes.BadInput, "--test-case-limit must be at least 1");
+        if (args.CodeExponent < 0 || args.Beta0 <= 0 || args.Alpha <= 0) return await Fail(console, ExitCodes.BadInput, "--code-exponent must be ≥ 0, --b4-beta0 and --b4-alpha > 0");
+        if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
+
+        var bad = new List<BadRecord>();
+        IReadOnlyList<Problem> problems;
+        IReadOnlyList<Sample> samples;
+        IReadOnlyList<GeneratedTestSamples> generated;
+        try
+        {
+            problems = ProblemFile.Load(args.Problems.FullName, ProblemFormat.Auto, args.OnBadRecord, bad);
+            samples = SampleFile.Load(args.Samples.FullName, problems, SampleFormat.Auto, args.OnBadRecord, bad);
+            generated = GeneratedTestFile.Load(args.Tests.FullName, problems, args.OnBadRecord, bad);
+        }
+        catch (BadRecordException ex)
+        {
+            return await Fail(console, ExitCodes.BadInput, ex.Message + " (use --on-bad-record skip to report such lines and go on)");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return await Fail(console, ExitCodes.BadInput, ex.Message);
+        }
+        foreach (var record in bad) await console.Error.WriteLineAsync("assay: skipped " + record);
+        if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Problems.FullName}: no problems");
+        if (samples.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Samples.FullName}: no samples");
+        var unsupported = problems.FirstOrDefault(p => p.Language != "python" || p.EntryPoint is null || p.Judge is not (PythonAssertJudge or IoFunctionJudge));
+        if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: `rank` needs Python problems with an entry point");
+
+        var (runner, problem) = ProgramRunner.Create(args.Concurrency);
+        if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
+        using (runner)
+        {
+            var python = runner.ResolveLanguage("python");
+            if (python?.Toolchain is not { } toolchain) return await Fail(console, ExitCodes.AssayFault, python?.Problem ?? "no python toolchain file");
+            await using IVerdictStore store = args.NoStore
+                ? new NoVerdictStore()
+                : await SqliteVerdictStore.OpenAsync(args.Store?.FullName ?? DefaultStorePath(), cancellationToken);
+            var judge = new PythonJudge(runner, toolchain);
+
+            // Ground truth: every sample against the problem's own tests, exactly as `assay eval` judges it.
+            await console.Error.WriteLineAsync($"assay: judging {samples.Count} samples against the problems' tests");
+            var evaluation = await new Evaluator(judge, store, new EvaluationOptions { Isolation = args.Isolation }).EvaluateAsync(problems, samples, null, cancellationToken);
+
+            var kind = args.Method is "codet" or "b4" ? MatrixKind.Assertions : MatrixKind.Outputs;
+            IReadOnlyList<ProblemTests> prepared;
+            MatrixBuild build;
+            try
+            {
+                var entryPoints = problems.ToDictionary(p => p.TaskId, p => p.EntryPoint!, StringComparer.Ordinal);
+                prepared = await GeneratedTests.PrepareAsync(runner, toolchain, generated.Select(g => (g.TaskId, g.Samples)).ToList(), entryPoints,
+                    args.TestCaseLimit, cancellationToken);
+                var plan = MatrixPlan.Create(problems, samples, prepared, kind);
+                await console.Error.WriteLineAsync($"assay: building the {(kind == MatrixKind.Assertions ? "pass/fail" : "output")} matrix: "
+                    + $"{plan.Sum(p => p.Problem.Programs.Count)} distinct candidates × {plan.Sum(p => p.Problem.Columns.Count)} columns over {plan.Count} problems");
+                build = await new MatrixBuilder(judge, store, new MatrixOptions
+                {
+                    TimeLimitSeconds = args.TimeLimit,
+                    MaxTimeoutsPerCandidate = args.MaxTimeouts,
+                    Isolation = args.Isolation,
+                }).BuildAsync(plan.Select(p => p.Problem).ToList(), kind, null, cancellationToken);
+                if (build.Failures.Count > 0)
+                    return await Fail(console, ExitCodes.AssayFault, $"the sandbox failed on {build.Failures.Count} candidates (nothing was stored for them): {build.Failures[0]}");
+
+                var report = RankReport.Create(args.Method, plan, build, evaluation, prepared, ks, m => Rank(args, m));
+                var rankedPath = ResolveOutputPath(args);
+                await report.WriteRankedAsync(rankedPath, samples, cancellationToken);
+                if (args.Json) await console.Out.WriteLineAsync(report.ToJson(rankedPath, bad, clock.Elapsed));
+                else report.RenderTable(console, rankedPath, clock.Elapsed);
+                return ExitCodes.Success;
+            }
+            catch (MatrixInfrastructureException ex)
+            {
+                return await Fail(console, ExitCodes.AssayFault, ex.Message);
+            }
+        }
+    }
+
+    private static CandidateRanking Rank(RankArguments args, ExecutionMatrix matrix) => args.Method switch
+    {
+        "codet" => CodeTRanker.Rank(matrix, args.CodeExponent),
+        "b4" => B4Ranker.Rank(matrix, args.Beta0, args.Alpha),
+        "mbr" => MbrExecRanker.Rank(matrix, args.MbrLoss),
+        // CodeT's prompts have their docstring examples removed, so there are no example tests to filter on.
+        "cluster" => ClusterRanker.Rank(matrix),
+        "majority" => MajorityVoteRanker.Rank(matrix),
+        _ => throw new ArgumentOutOfRangeException(nameof(args), args.Method, "unknown method"),
+    };
+
+    private static string ResolveOutputPath(RankArguments args)
+    {
+        if (args.Output is not null) return args.Output.FullName;
+        var name = args.Samples.Name;
+        foreach (var suffix in new[] { ".jsonl.gz", ".jsonl", ".json" })
+        {
+            if (name.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                name = name[..^suffix.Length];
+                break;
+            }
+        }
+        name += $"_ranked_{args.Method}.jsonl";
+        var directory = args.Samples.DirectoryName;
+        const UnixFileMode anyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        // Beside the samples unless that directory is marked read-only (root could write there, and must not).
+        return directory is not null && Directory.Exists(directory) && (File.GetUnixFileMode(directory) & anyWrite) != 0
+            ? Path.Combine(directory, name)
+            : Path.GetFullPath(name);
+    }
+
+    private static string DefaultStorePath()
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(cache, "assay", "verdicts.db");
+    }
+
+    private static bool TryParseKs(string text, out List<int> ks)
+    {
+        ks = [];
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, out var k) || k < 1) return false;
+            ks.Add(k);
+        }
+        ks = ks.Distinct().Order().ToList();
+        return ks.Count > 0;
+    }
+
+    private static async Task<int> Fail(CliConsole console, int exitCode, string message)
+    {
+        await console.Error.WriteLineAsync("assay: " + message);
+        return exitCode;
+    }
+}
+
+internal sealed record RankArguments(FileInfo Problems, FileInfo Samples, FileInfo Tests, string Method, string Ks, FileInfo? Output, bool Json,
+    FileInfo? Store, bool NoStore, double TimeLimit, int MaxTimeouts, double CodeExponent, double Beta0, double Alpha, MbrLoss MbrLoss,
+    int TestCaseLimit, JudgeIsolation Isolation, BadRecordPolicy OnBadRecord, int? Concurrency);
