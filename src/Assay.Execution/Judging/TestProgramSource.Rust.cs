@@ -11,6 +11,9 @@ public static partial class TestProgramSource
     [GeneratedRegex(@"#\[test\]\s*fn\s+(\w+)")]
     private static partial Regex RustTestFunction();
 
+    [GeneratedRegex(@"/\*.*?\*/|//[^\n]*", RegexOptions.Singleline)]
+    private static partial Regex RustComment();
+
     [GeneratedRegex(@"#\[cfg\(test\)\]")]
     private static partial Regex RustCfgTest();
 
@@ -39,10 +42,13 @@ public static partial class TestProgramSource
         }
         else
         {
-            var module = RustModule().Match(testProgram);
-            var first = RustTestFunction().Match(testProgram);
+            // Tests are found in the code, not in comments: HumanEval-X's Rust/32 comments its whole test module
+            // out, so (as under cargo test) it has no tests to run.
+            var code = RustComment().Replace(testProgram, " ");
+            var module = RustModule().Match(code);
+            var first = RustTestFunction().Match(code);
             var prefix = module.Success && first.Success && module.Index < first.Index ? module.Groups[1].Value + "::" : "";
-            foreach (Match test in RustTestFunction().Matches(testProgram)) calls.Append("    ").Append(prefix).Append(test.Groups[1].Value).Append("();\n");
+            foreach (Match test in RustTestFunction().Matches(code)) calls.Append("    ").Append(prefix).Append(test.Groups[1].Value).Append("();\n");
             tests = RustTestFunction().Replace(RustCfgTest().Replace(testProgram, ""), "pub fn $1");
         }
         var source = program + "\n" + tests;
@@ -51,7 +57,7 @@ public static partial class TestProgramSource
         {
             crates.Append(crate switch
             {
-                "rand::Rng" => "mod rand { pub trait Rng {} }\n#[allow(unused_imports)]\nuse rand::Rng;\n",
+                "rand::Rng" => RustRand + "#[allow(unused_imports)]\nuse rand::Rng;\n",
                 "regex::Regex" => RustRegex + "#[allow(unused_imports)]\nuse regex::Regex;\n",
                 _ => RustMd5,
             });
@@ -67,6 +73,46 @@ public static partial class TestProgramSource
             "    let _ = std::io::stdout().flush();\n" +
             "}\n";
     }
+
+    /// <summary>
+    /// The part of the rand crate (0.7) HumanEval-X's tests use: `thread_rng()` with `gen()` and
+    /// `gen_range(low, high)`, and `random()`; a xorshift generator seeded from the clock.
+    /// </summary>
+    private const string RustRand =
+        """
+        #[allow(dead_code)]
+        mod rand {
+            use std::cell::Cell;
+            pub trait Rng {}
+            thread_local!(static STATE: Cell<u64> = Cell::new(0x9E37_79B9_7F4A_7C15 ^ std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1) | 1));
+            fn next() -> u64 {
+                STATE.with(|s| { let mut x = s.get(); x ^= x << 13; x ^= x >> 7; x ^= x << 17; s.set(x); x })
+            }
+            pub trait FromRandom { fn from_random(x: u64) -> Self; }
+            macro_rules! ints { ($($t:ty),*) => { $(impl FromRandom for $t { fn from_random(x: u64) -> Self { x as $t } })* } }
+            ints!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+            impl FromRandom for f64 { fn from_random(x: u64) -> Self { (x >> 11) as f64 / (1u64 << 53) as f64 } }
+            impl FromRandom for f32 { fn from_random(x: u64) -> Self { (x >> 40) as f32 / (1u64 << 24) as f32 } }
+            impl FromRandom for bool { fn from_random(x: u64) -> Self { x & 1 == 1 } }
+            pub trait SampleRange: Sized { fn sample(low: Self, high: Self, x: u64) -> Self; }
+            macro_rules! ranges { ($($t:ty),*) => { $(impl SampleRange for $t {
+                fn sample(low: Self, high: Self, x: u64) -> Self {
+                    if high <= low { low } else { (low as i128 + (x as i128).rem_euclid(high as i128 - low as i128)) as $t }
+                }
+            })* } }
+            ranges!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+            impl SampleRange for f64 { fn sample(low: Self, high: Self, x: u64) -> Self { low + (high - low) * f64::from_random(x) } }
+            pub struct ThreadRng;
+            impl ThreadRng {
+                pub fn gen<T: FromRandom>(&mut self) -> T { T::from_random(next()) }
+                pub fn gen_range<T: SampleRange>(&mut self, low: T, high: T) -> T { T::sample(low, high, next()) }
+            }
+            pub fn thread_rng() -> ThreadRng { ThreadRng }
+            pub fn random<T: FromRandom>() -> T { T::from_random(next()) }
+        }
+
+        """;
 
     /// <summary>The md5 crate's `compute` and its digest's `{:x}` formatting (RFC 1321).</summary>
     private const string RustMd5 =

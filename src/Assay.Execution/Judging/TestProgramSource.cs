@@ -26,7 +26,7 @@ public static partial class TestProgramSource
     public const string Marker = "ASSAY-TESTS-COMPLETE:";
 
     /// <summary>Changes whenever the assembly below changes the program a candidate gets: part of every verdict's key.</summary>
-    public const string Version = "program-test-4";
+    public const string Version = "program-test-6";
 
     /// <summary>
     /// The source to compile and run for <paramref name="program"/> (the candidate) tested by
@@ -41,7 +41,9 @@ public static partial class TestProgramSource
         return language switch
         {
             "python" => program + "\n" + testProgram + PythonEpilogue,
-            "javascript" => program + "\n" + JavaScriptAssert + testProgram + "\n" + ScriptEpilogue,
+            "javascript" => (program + testProgram).Contains("js-md5", StringComparison.Ordinal)
+                ? JsMd5 + program + "\n" + JavaScriptAssert + testProgram + "\n" + ScriptEpilogue
+                : program + "\n" + JavaScriptAssert + testProgram + "\n" + ScriptEpilogue,
             "typescript" => program + "\n" + testProgram + "\n" + ScriptEpilogue,
             "php" => program + "\n" + testProgram + PhpEpilogue(program + testProgram),
             "ruby" => program + "\n" + testProgram + RubyEpilogue(program + testProgram),
@@ -67,6 +69,15 @@ public static partial class TestProgramSource
     private const string JavaScriptAssert =
         "console.assert = (assayCondition, ...assayMessage) => { if (!assayCondition) throw new Error('Assertion failed' + " +
         "(assayMessage.length ? ': ' + assayMessage.join(' ') : '')); };\n";
+
+    /// <summary>
+    /// HumanEval-X's JavaScript/162 requires the npm package js-md5 (not installed, not in Debian): `require`
+    /// gets Node's own MD5 under that name, with js-md5's calling convention (`md5(text)` is the hex digest).
+    /// </summary>
+    private const string JsMd5 =
+        "{ const assayModule = require('module'); const assayLoad = assayModule._load; " +
+        "const assayMd5 = (text) => require('crypto').createHash('md5').update(String(text)).digest('hex'); assayMd5.hex = assayMd5; " +
+        "assayModule._load = function (request, ...rest) { return request === 'js-md5' ? assayMd5 : assayLoad.call(this, request, ...rest); }; }\n";
 
     private const string ScriptEpilogue =
         ";(() => { let assayNonce = ''; try { assayNonce = require('fs').readFileSync(0, 'utf8'); } catch (e) { } " +
