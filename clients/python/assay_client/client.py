@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 RETRY_STATUSES = (429, 503, 504)
@@ -133,10 +134,10 @@ class AsyncAssayClient:
     def __init__(self, url="http://127.0.0.1:8080", max_in_flight=32, **kwargs):
         self.sync = AssayClient(url, max_in_flight=max_in_flight, **kwargs)
         self.max_in_flight = self.sync.max_in_flight
-        self._semaphores = {}
+        self._semaphores = weakref.WeakKeyDictionary()
 
     def _semaphore(self):
-        # asyncio primitives belong to one event loop; trainers may run several (one per worker).
+        # asyncio primitives belong to one event loop; trainers may run several (asyncio.run per call, one per worker).
         loop = asyncio.get_running_loop()
         if loop not in self._semaphores:
             self._semaphores[loop] = asyncio.Semaphore(self.max_in_flight)
