@@ -26,7 +26,8 @@ public static class MajorityVoteRanker
             for (var i = 0; i < matrix.Codes; i++)
                 if (matrix.Output(i, j) is { } v && weight[v] == top) scores[i]++;
         }
-        var units = Enumerable.Range(0, matrix.Codes).Where(i => scores[i] > 0).Select(i => ((IReadOnlyList<int>)[i], scores[i]));
+        var units = Enumerable.Range(0, matrix.Codes).Where(i => scores[i] > 0).GroupBy(i => MbrExecRanker.RowKey(matrix, i), StringComparer.Ordinal)
+            .Select(g => ((IReadOnlyList<int>)g.ToList(), scores[g.First()]));
         return new CandidateRanking("majority", new Dictionary<string, string>
         {
             ["inputs"] = matrix.Tests.ToString(System.Globalization.CultureInfo.InvariantCulture),

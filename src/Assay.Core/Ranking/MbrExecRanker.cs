@@ -48,10 +48,16 @@ public static class MbrExecRanker
                     if (matrix.Output(i, j) is { } v) scores[i] += (double)weight[v] / m;
             }
         }
-        var units = Enumerable.Range(0, n).Select(i => ((IReadOnlyList<int>)[i], scores[i]));
+        // Candidates that behave identically share a score; one unit each, so that a recorded tie is a tie between behaviours.
+        var units = Enumerable.Range(0, n).GroupBy(i => RowKey(matrix, i), StringComparer.Ordinal)
+            .Select(g => ((IReadOnlyList<int>)g.ToList(), scores[g.First()]));
         return new CandidateRanking("mbr", new Dictionary<string, string> { ["loss"] = loss.ToString().ToLowerInvariant(), ["inputs"] = m.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             CandidateRanking.Merge(units, matrix.CodeMultiplicity), []);
     }
+
+    /// <summary>The candidate's whole row (values and failure kinds), to group identical behaviour.</summary>
+    internal static string RowKey(ExecutionMatrix matrix, int code) =>
+        string.Join('\u0001', Enumerable.Range(0, matrix.Tests).Select(j => matrix.Output(code, j) is { } v ? "=" + v : "!" + matrix[code, j]));
 
     /// <summary>The candidate's outputs on every input joined, or null if any call did not return.</summary>
     internal static string? Signature(ExecutionMatrix matrix, int code)

@@ -9,15 +9,24 @@ public sealed class OutputRankerTests
         ExecutionMatrix.FromOutputs(rows.Select(r => (IReadOnlyList<string?>)r).ToList(), mult);
 
     [Fact]
-    public void MBR_exec_worked_example_ties_the_agreeing_pair_and_records_it()
+    public void MBR_exec_worked_example_puts_the_agreeing_pair_first()
     {
-        // algorithms.md §2: c1 → 6, c2 → 6, c3 → 5: agreements 2, 2, 1 (ref_impl picks c2 only by log-prob, which samples here lack).
+        // algorithms.md §2: c1 → 6, c2 → 6, c3 → 5: agreements 2, 2, 1 (ref_impl picks c2 only by log-prob, which samples here lack:
+        // the pair is one group, a uniform pick between two programs that behave alike).
         var ranking = MbrExecRanker.Rank(Outputs([["6"], ["6"], ["5"]]));
         Assert.Equal([0, 1], ranking.Groups[0].Members);
         Assert.Equal(2.0, ranking.Groups[0].Score);
-        Assert.Equal(2, ranking.TiedAtTop);
+        Assert.Equal(1, ranking.TiedAtTop);
         Assert.Equal([2], ranking.Groups[1].Members);
         Assert.Equal(1.0, ranking.Groups[1].Score);
+    }
+
+    [Fact]
+    public void MBR_exec_records_a_tie_between_different_behaviours()
+    {
+        var ranking = MbrExecRanker.Rank(Outputs([["6"], ["5"], ["6"], ["5"]]));
+        Assert.Equal([0, 1, 2, 3], Assert.Single(ranking.Groups).Members);
+        Assert.Equal(2, ranking.TiedAtTop);
     }
 
     [Fact]
