@@ -153,6 +153,13 @@ def encode(value, depth=0):
         return {"complex": [encode(value.real, d), encode(value.imag, d)]}
     if t is bytes:
         return {"bytes": value.hex()}
+    # Built-in mappings that are not dict itself but static C types (collections.defaultdict, OrderedDict)
+    # compare equal to the dict they hold; their contents are read with dict's own methods.
+    if isinstance(value, dict) and not (t.__flags__ & _HEAP_TYPE):
+        return {"dict": [[encode(k, d), encode(v, d)] for k, v in dict.items(value)]}
+    # Built-in types themselves (`int`, `str`) are arguments in some tests (MBPP 533: remove items of a type).
+    if t is type and value.__module__ == "builtins" and getattr(builtins, value.__name__, None) is value:
+        return {"type": value.__name__}
     return {"object": "%s.%s" % (t.__module__, t.__qualname__), "repr": repr(value)[:200]}
 
 
@@ -248,6 +255,8 @@ def decode(value):
             return complex(decode(value["complex"][0]), decode(value["complex"][1]))
         if "bytes" in value:
             return bytes.fromhex(value["bytes"])
+        if "type" in value and isinstance(getattr(builtins, str(value["type"]), None), type):
+            return getattr(builtins, value["type"])
         if "object" in value:
             return Opaque(value.get("object"), value.get("repr"))
     return value
