@@ -8,7 +8,7 @@ public static partial class TestProgramSource
     [GeneratedRegex(@"\bfn\s+main\s*\(\s*\)")]
     private static partial Regex RustMain();
 
-    [GeneratedRegex(@"#\[test\]\s*fn\s+(\w+)")]
+    [GeneratedRegex(@"#\[test\](?:\s|//[^\n]*)*fn\s+(\w+)")]
     private static partial Regex RustTestFunction();
 
     [GeneratedRegex(@"/\*.*?\*/|//[^\n]*", RegexOptions.Singleline)]

@@ -26,7 +26,7 @@ public static partial class TestProgramSource
     public const string Marker = "ASSAY-TESTS-COMPLETE:";
 
     /// <summary>Changes whenever the assembly below changes the program a candidate gets: part of every verdict's key.</summary>
-    public const string Version = "program-test-6";
+    public const string Version = "program-test-7";
 
     /// <summary>
     /// The source to compile and run for <paramref name="program"/> (the candidate) tested by
