@@ -22,7 +22,9 @@ internal sealed record MatrixThroughputOptions(string? Problems, string? Samples
 internal sealed record MatrixAssayRun(int Candidates, long Cells, int Rounds, double WallSeconds, double PrepareSeconds, IReadOnlyDictionary<string, long> Outcomes);
 
 /// <summary>How many cells both sides filled alike (pass vs not pass, and the exact outcome).</summary>
-internal sealed record MatrixAgreement(long Compared, long SamePassed, long SameOutcome, long DifferentPassed, IReadOnlyList<string> Examples);
+/// <param name="Differences">Cells that differ on pass, by "assay/classic" outcome letters (p, f, e, t, n = not run).</param>
+internal sealed record MatrixAgreement(long Compared, long SamePassed, long SameOutcome, long DifferentPassed, IReadOnlyDictionary<string, long> Differences,
+    IReadOnlyList<string> Examples);
 
 internal sealed record MatrixThroughputResult(string Benchmark, DateTimeOffset Started, string Command, string Commit, MachineInfo Machine,
     string LoadAverageBefore, string LoadAverageAfter, MatrixThroughputOptions Settings, int Problems, int Samples, int DistinctCandidates, long MatrixCells,
@@ -133,6 +135,7 @@ internal static class MatrixThroughputBenchmark
     {
         long compared = 0, samePassed = 0, sameOutcome = 0, different = 0;
         var examples = new List<string>();
+        var differences = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var problem in plan)
         {
             var matrix = build.Matrices[problem.TaskId];
@@ -157,12 +160,13 @@ internal static class MatrixThroughputBenchmark
                     else
                     {
                         different++;
+                        differences[$"{letter}/{their}"] = differences.GetValueOrDefault($"{letter}/{their}") + 1;
                         if (examples.Count < 20) examples.Add($"{problem.TaskId} row {i} test {j}: assay {letter}, classic {their}: {Short(problem.Columns[j])}");
                     }
                 }
             }
         }
-        return new MatrixAgreement(compared, samePassed, sameOutcome, different, examples);
+        return new MatrixAgreement(compared, samePassed, sameOutcome, different, differences, examples);
     }
 
     private static string Short(string text) => text.Length > 120 ? text[..120] + "..." : text;
@@ -225,6 +229,7 @@ internal static class MatrixThroughputText
         if (r.Agreement is { } a)
         {
             t.AppendLine($"agreement: {a.SamePassed}/{a.Compared} cells agree on pass ({a.DifferentPassed} differ), {a.SameOutcome} on the exact outcome");
+            if (a.Differences.Count > 0) t.AppendLine("  differing (assay/classic): " + string.Join(", ", a.Differences.Select(d => $"{d.Key} {d.Value}")));
             foreach (var example in a.Examples) t.AppendLine("  " + example);
         }
         if (r.WorkDirectory is { } w) t.AppendLine("kept: " + w);
