@@ -16,6 +16,8 @@ read -r passed failed skipped < <(awk '
   /^[[:space:]]+Failed: [0-9]+[[:space:]]*$/  {f += $2}
   /^[[:space:]]+Skipped: [0-9]+[[:space:]]*$/ {s += $2}
   END {print p+0, f+0, s+0}' "$log")
+# ASSAY_TEST_LOG=path keeps the full log (per-test durations) for a look afterwards.
+[[ -n ${ASSAY_TEST_LOG:-} ]] && cp "$log" "$ASSAY_TEST_LOG"
 rm -f "$log"
 if [[ $status != 0 && $failed == 0 ]]; then failed=1; fi   # a crash or build error counts as a failure
 
