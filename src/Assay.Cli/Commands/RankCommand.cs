@@ -57,7 +57,8 @@ internal static class RankCommand
     private static async Task<int> ExecuteAsync(CliConsole console, RankArguments args, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        if (!TryParseKs(args.Ks, out var ks)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
+        if (!CommandDefaults.TryParseKs(args.Ks, out var parsedKs)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
+        var ks = parsedKs.Distinct().Order().ToList();
         if (args.TimeLimit is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 600 seconds");
         if (args.MaxTimeouts < 1) return await Fail(console, ExitCodes.BadInput, "--max-timeouts must be at least 1");
         if (args.TestCaseLimit < 1) return await Fail(console, ExitCodes.BadInput, "--test-case-limit must be at least 1");
@@ -96,7 +97,7 @@ internal static class RankCommand
             if (python?.Toolchain is not { } toolchain) return await Fail(console, ExitCodes.AssayFault, python?.Problem ?? "no python toolchain file");
             await using IVerdictStore store = args.NoStore
                 ? new NoVerdictStore()
-                : await SqliteVerdictStore.OpenAsync(args.Store?.FullName ?? DefaultStorePath(), cancellationToken);
+                : await SqliteVerdictStore.OpenAsync(args.Store?.FullName ?? CommandDefaults.StorePath(), cancellationToken);
             var judge = new PythonJudge(runner, toolchain);
 
             // Ground truth: every sample against the problem's own tests, exactly as `assay eval` judges it.
@@ -162,31 +163,10 @@ internal static class RankCommand
         }
         name += $"_ranked_{args.Method}.jsonl";
         var directory = args.Samples.DirectoryName;
-        const UnixFileMode anyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
         // Beside the samples unless that directory is marked read-only (root could write there, and must not).
-        return directory is not null && Directory.Exists(directory) && (File.GetUnixFileMode(directory) & anyWrite) != 0
+        return CommandDefaults.IsWritable(directory)
             ? Path.Combine(directory, name)
             : Path.GetFullPath(name);
-    }
-
-    private static string DefaultStorePath()
-    {
-        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(cache, "assay", "verdicts.db");
-    }
-
-    private static bool TryParseKs(string text, out List<int> ks)
-    {
-        ks = [];
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, out var k) || k < 1) return false;
-            ks.Add(k);
-        }
-        ks = ks.Distinct().Order().ToList();
-        return ks.Count > 0;
     }
 
     private static async Task<int> Fail(CliConsole console, int exitCode, string message)
