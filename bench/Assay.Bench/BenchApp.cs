@@ -87,7 +87,7 @@ internal static class BenchApp
         var tests = new Option<string?>("--tests") { Description = "CodeT generated tests (default: CodeGen-16B's HumanEval test samples in ../shared/data/samples/codet/)." };
         var limit = new Option<int?>("--limit") { Description = "Only the first N problems of the samples file (both sides), for quick runs." };
         var skipBaseline = new Option<bool>("--skip-baseline") { Description = "Run Assay only." };
-        var timeLimit = new Option<double>("--time-limit") { Description = "Per-cell limit in seconds (Assay: CPU; classic: wall clock).", DefaultValueFactory = _ => 1.0 };
+        var timeLimit = new Option<double>("--time-limit") { Description = "Per-cell limit in seconds (Assay: CPU; classic: wall clock); CodeT's 0.1 by default.", DefaultValueFactory = _ => Assay.Evaluation.Matrix.MatrixOptions.CodeTTimeLimitSeconds };
         var maxTimeouts = new Option<int>("--max-timeouts") { Description = "Timeouts per candidate before its remaining tests are not run (both sides).", DefaultValueFactory = _ => 3 };
         var concurrency = new Option<int>("--concurrency")
         {

@@ -6,7 +6,10 @@ test in the program's globals under a wall-clock alarm, with the usual "reliabil
 a process pool runs one such job per core. To build the very matrix Assay builds, the per-test limit and the
 allowance of timeouts per candidate (after which the remaining tests are not run) are Assay's.
 
-Usage: classic_matrix.py PLAN.jsonl OUT.jsonl [--timeout 1.0] [--max-timeouts 3] [--workers N]
+The program itself is defined under its own, longer limit (--load-timeout, default max(1 s, --timeout)), as
+Assay does: CodeT ran it inside the whole-program budget, and `import numpy` alone takes more than 0.1 s.
+
+Usage: classic_matrix.py PLAN.jsonl OUT.jsonl [--timeout 0.1] [--load-timeout S] [--max-timeouts 3] [--workers N]
 PLAN: one line per problem {"task_id", "programs": [...], "tests": [...]}.
 OUT: one line per candidate {"task_id", "row", "cells": "pfet..."} (p pass, f fail, e error, t timeout; a
 shorter string means the rest were not run); prints a JSON summary.
@@ -47,7 +50,7 @@ def _on_alarm(signum, frame):
     raise Timeout()
 
 
-def _child(program, tests, timeout, max_timeouts, results):
+def _child(program, tests, timeout, load_timeout, max_timeouts, results):
     with tempfile.TemporaryDirectory() as scratch:
         os.chdir(scratch)
         import shutil
@@ -60,7 +63,7 @@ def _child(program, tests, timeout, max_timeouts, results):
             namespace = {}
             loaded = True
             try:
-                signal.setitimer(signal.ITIMER_REAL, timeout)
+                signal.setitimer(signal.ITIMER_REAL, load_timeout)
                 exec(program, namespace)
             except Timeout:
                 loaded = False
@@ -92,13 +95,13 @@ def _child(program, tests, timeout, max_timeouts, results):
         os.chdir("/")
 
 
-def check(key, program, tests, timeout, max_timeouts):
+def check(key, program, tests, timeout, load_timeout, max_timeouts):
     manager = multiprocessing.Manager()
     results = manager.list()
-    process = multiprocessing.Process(target=_child, args=(program, tests, timeout, max_timeouts, results))
+    process = multiprocessing.Process(target=_child, args=(program, tests, timeout, load_timeout, max_timeouts, results))
     process.start()
-    # CodeT's whole-program backstop: the per-test limit for every test, and one more.
-    process.join(timeout * (min(len(tests), max_timeouts) + 1) + 1 + 0.05 * len(tests))
+    # CodeT's whole-program backstop: the per-test limit for every test that may time out, and the load's.
+    process.join(timeout * min(len(tests), max_timeouts) + load_timeout + 1 + 0.05 * len(tests))
     if process.is_alive():
         process.kill()
     outcome = results[0] if results else None
@@ -110,17 +113,19 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("plan")
     parser.add_argument("out")
-    parser.add_argument("--timeout", type=float, default=1.0)
+    parser.add_argument("--timeout", type=float, default=0.1)
+    parser.add_argument("--load-timeout", type=float, default=None)
     parser.add_argument("--max-timeouts", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     args = parser.parse_args()
 
     problems = [json.loads(line) for line in open(args.plan) if line.strip()]
+    load_timeout = args.load_timeout if args.load_timeout is not None else max(1.0, args.timeout)
     started = time.time()
     outcomes = {}
     killed = 0
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        futures = [pool.submit(check, (p["task_id"], row), program, p["tests"], args.timeout, args.max_timeouts)
+        futures = [pool.submit(check, (p["task_id"], row), program, p["tests"], args.timeout, load_timeout, args.max_timeouts)
                    for p in problems for row, program in enumerate(p["programs"])]
         for future in as_completed(futures):
             key, outcome = future.result()

@@ -19,7 +19,8 @@ internal sealed record MatrixThroughputOptions(string? Problems, string? Samples
     int MaxTimeouts, int Concurrency, bool KeepFiles);
 
 /// <summary>Assay's side: the whole pass/fail matrix built cold (no store) with the batch judge.</summary>
-internal sealed record MatrixAssayRun(int Candidates, long Cells, int Rounds, double WallSeconds, double PrepareSeconds, IReadOnlyDictionary<string, long> Outcomes);
+internal sealed record MatrixAssayRun(int Candidates, long Cells, double WallSeconds, double SandboxCpuSeconds, double ProcessCpuSeconds, double PrepareSeconds,
+    IReadOnlyDictionary<string, long> Outcomes);
 
 /// <summary>How many cells both sides filled alike (pass vs not pass, and the exact outcome).</summary>
 /// <param name="Differences">Cells that differ on pass, by "assay/classic" outcome letters (p, f, e, t, n = not run).</param>
@@ -28,7 +29,7 @@ internal sealed record MatrixAgreement(long Compared, long SamePassed, long Same
 
 internal sealed record MatrixThroughputResult(string Benchmark, DateTimeOffset Started, string Command, string Commit, MachineInfo Machine,
     string LoadAverageBefore, string LoadAverageAfter, MatrixThroughputOptions Settings, int Problems, int Samples, int DistinctCandidates, long MatrixCells,
-    MatrixAssayRun Assay, MatrixBaselineRun? Baseline, double? SpeedUp, double TargetSpeedUp, bool? MeetsTarget, MatrixAgreement? Agreement, string? WorkDirectory);
+    MatrixAssayRun Assay, MatrixBaselineRun? Baseline, double? SpeedUp, double? CpuSpeedUp, double TargetSpeedUp, bool? MeetsTarget, MatrixAgreement? Agreement, string? WorkDirectory);
 
 /// <summary>
 /// Times building the execution matrix of CodeT's HumanEval data (16,400 samples × their problem's generated
@@ -102,6 +103,7 @@ internal static class MatrixThroughputBenchmark
                 }
 
                 await progress.WriteLineAsync("assay: building the matrix cold (no store)");
+                var processCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 var builder = new MatrixBuilder(new PythonJudge(runner, python), new NoVerdictStore(), new MatrixOptions
                 {
@@ -111,17 +113,20 @@ internal static class MatrixThroughputBenchmark
                 });
                 var build = await builder.BuildAsync(plan, MatrixKind.Assertions, null, cancellationToken);
                 var wall = clock.Elapsed.TotalSeconds;
+                var processCpu = (Process.GetCurrentProcess().TotalProcessorTime - processCpuBefore).TotalSeconds;
                 if (build.Failures.Count > 0) throw new BenchmarkException($"the sandbox failed on {build.Failures.Count} candidates: {build.Failures[0]}");
                 var outcomes = new Dictionary<string, long>();
                 foreach (var m in build.Matrices.Values)
                     foreach (var (outcome, count) in m.OutcomeCounts())
                         outcomes[outcome.ToString().ToLowerInvariant()] = outcomes.GetValueOrDefault(outcome.ToString().ToLowerInvariant()) + count;
-                var assay = new MatrixAssayRun(build.Candidates, cells, build.Rounds, Math.Round(wall, 3), Math.Round(prepareSeconds, 3), outcomes);
-                await progress.WriteLineAsync($"assay: {build.Candidates} candidates in {wall:F1} s ({build.Rounds} rounds)");
+                var assay = new MatrixAssayRun(build.Candidates, cells, Math.Round(wall, 3), Math.Round(build.SandboxCpu.TotalSeconds, 1), Math.Round(processCpu, 1),
+                    Math.Round(prepareSeconds, 3), outcomes);
+                await progress.WriteLineAsync($"assay: {build.Candidates} candidates in {wall:F1} s");
 
                 var speedUp = baseline is null ? (double?)null : Math.Round(baseline.WallSeconds / wall, 2);
                 return new MatrixThroughputResult("matrix-throughput", started, CommandLine(options), await CommitAsync(root), machine, loadBefore,
-                    MachineInfo.ReadLoadAverage(), options, plan.Count, samples.Count, build.Candidates, cells, assay, baseline, speedUp, TargetSpeedUp,
+                    MachineInfo.ReadLoadAverage(), options, plan.Count, samples.Count, build.Candidates, cells, assay, baseline, speedUp,
+                    baseline?.CpuSeconds is { } classicCpu ? Math.Round(classicCpu / Math.Max(assay.SandboxCpuSeconds + assay.ProcessCpuSeconds, 1e-9), 2) : null, TargetSpeedUp,
                     speedUp is null ? null : speedUp >= TargetSpeedUp, baseline is null ? null : Compare(plan, build, baseline), keep ? work.FullName : null);
             }
         }
@@ -217,14 +222,16 @@ internal static class MatrixThroughputText
         t.AppendLine($"machine: {r.Machine.Cores} cores, {r.Machine.CpuModel}, {r.Machine.MemoryGib} GiB; load average before {r.LoadAverageBefore}, after {r.LoadAverageAfter}");
         t.AppendLine($"data: {r.Problems} problems, {r.Samples} samples, {r.DistinctCandidates} distinct candidates, {r.MatrixCells} cells; "
             + $"per-cell limit {r.Settings.TimeLimitSeconds} s, {r.Settings.MaxTimeouts} timeouts per candidate");
-        t.AppendLine($"assay (batch judge, cold): {r.Assay.WallSeconds:F1} s  ({r.MatrixCells / Math.Max(r.Assay.WallSeconds, 1e-9):F0} cells/s, {r.Assay.Rounds} rounds; "
+        t.AppendLine($"assay (batch judge, cold): {r.Assay.WallSeconds:F1} s  ({r.MatrixCells / Math.Max(r.Assay.WallSeconds, 1e-9):F0} cells/s; "
+            + $"{r.Assay.SandboxCpuSeconds:F1} CPU s in sandboxes + {r.Assay.ProcessCpuSeconds:F1} CPU s in Assay's own process; "
             + $"test preparation {r.Assay.PrepareSeconds:F1} s not included)");
         t.AppendLine("  cells: " + string.Join(", ", r.Assay.Outcomes.Select(o => $"{o.Key} {o.Value}")));
         if (r.Baseline is { } b)
         {
             t.AppendLine($"classic (process per candidate, in bubblewrap): {b.WallSeconds:F1} s  ({b.Cells} cells run, {b.Killed} processes killed"
                 + (b.CpuSeconds is { } cpu ? $", {cpu:F0} CPU s" : "") + ")");
-            t.AppendLine($"speed-up: {r.SpeedUp:F1}x (target {r.TargetSpeedUp}x: {(r.MeetsTarget == true ? "met" : "not met")})");
+            t.AppendLine($"speed-up: {r.SpeedUp:F1}x (target {r.TargetSpeedUp}x: {(r.MeetsTarget == true ? "met" : "not met")})"
+                + (r.CpuSpeedUp is { } c ? $"; in CPU time {c:F1}x" : ""));
         }
         if (r.Agreement is { } a)
         {

@@ -31,7 +31,7 @@ internal static class RankCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures." };
         var store = new Option<FileInfo?>("--store") { Description = "Verdict store (SQLite; default ~/.cache/assay/verdicts.db)." };
         var noStore = new Option<bool>("--no-store") { Description = "Do not read or write stored verdicts." };
-        var timeLimit = new Option<double>("--time-limit") { Description = "CPU seconds per matrix cell (one generated test or input).", DefaultValueFactory = _ => 1.0 };
+        var timeLimit = new Option<double>("--time-limit") { Description = "CPU seconds per matrix cell (one generated test or input); CodeT's 0.1 by default.", DefaultValueFactory = _ => MatrixOptions.CodeTTimeLimitSeconds };
         var maxTimeouts = new Option<int>("--max-timeouts") { Description = "Timeouts a candidate may have before its remaining cells are not run.", DefaultValueFactory = _ => 3 };
         var exponent = new Option<double>("--code-exponent") { Description = "CodeT: exponent of the code count (0.5 = official code, 1 = paper).", DefaultValueFactory = _ => CodeTRanker.OfficialExponent };
         var beta0 = new Option<double>("--b4-beta0") { Description = "B4: β₀ (prior against wrong code passing wrong tests).", DefaultValueFactory = _ => B4Ranker.DefaultBeta0 };

@@ -133,7 +133,7 @@ internal sealed class RankReport
                 ["kind"] = Problems.Any(p => p.Matrix.HasOutputs) ? "outputs" : "assertions",
                 ["judged_now"] = Build.JudgedNow,
                 ["from_store"] = Build.FromStore,
-                ["rounds"] = Build.Rounds,
+                ["sandbox_cpu_seconds"] = Math.Round(Build.SandboxCpu.TotalSeconds, 3),
                 ["seconds"] = Math.Round(Build.Elapsed.TotalSeconds, 3),
             },
             ["bad_records"] = bad.Select(b => b.ToString()).ToList(),

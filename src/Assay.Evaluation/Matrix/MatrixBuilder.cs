@@ -36,12 +36,21 @@ public sealed record ColumnCall(string Arguments, string? Expected);
 /// <summary>How the matrix is judged.</summary>
 public sealed record MatrixOptions
 {
+    /// <summary>CodeT's per-test limit (its evaluator's default).</summary>
+    public const double CodeTTimeLimitSeconds = 0.1;
+
     /// <summary>
-    /// CPU-time limit per cell (one assertion or one call), and for defining the program. CodeT used 0.1 s of
-    /// wall-clock time per test; a CPU limit does not flake on a busy machine, and 1 s is far above what any
-    /// HumanEval-sized generated test needs.
+    /// CPU-time limit per cell (one assertion or one call): CodeT's 0.1 s by default. CodeT's limit is wall-clock
+    /// time, which flakes on a busy machine; a CPU limit does not.
     /// </summary>
-    public double TimeLimitSeconds { get; init; } = 1.0;
+    public double TimeLimitSeconds { get; init; } = CodeTTimeLimitSeconds;
+
+    /// <summary>
+    /// CPU-time limit for defining a candidate (its imports and top-level code), at least 1 s: CodeT ran the
+    /// program inside its whole-program budget (0.1 s per test + 0.1 s), not within one test's limit, and
+    /// `import numpy` alone takes more than 0.1 s.
+    /// </summary>
+    public double LoadLimitSeconds => Math.Max(1.0, TimeLimitSeconds);
 
     /// <summary>
     /// Timeouts one candidate may have before its remaining cells are left <see cref="CellOutcome.NotRun"/>
@@ -54,8 +63,9 @@ public sealed record MatrixOptions
 }
 
 /// <summary>The built matrices and what building them cost.</summary>
+/// <param name="SandboxCpu">CPU time of the sandboxes that judged this build's rows (harness and candidates together).</param>
 /// <param name="Failures">Candidates the sandbox could not judge (infrastructure, never the candidate): task id and reason. Not stored.</param>
-public sealed record MatrixBuild(IReadOnlyDictionary<string, ExecutionMatrix> Matrices, int Candidates, int JudgedNow, int FromStore, int Rounds,
+public sealed record MatrixBuild(IReadOnlyDictionary<string, ExecutionMatrix> Matrices, int Candidates, int JudgedNow, int FromStore, TimeSpan SandboxCpu,
     IReadOnlyList<string> Failures, TimeSpan Elapsed);
 
 /// <summary>Sandbox or harness trouble while building a matrix: an Assay fault, never a candidate's verdict.</summary>
@@ -64,13 +74,12 @@ public sealed class MatrixInfrastructureException(string message) : Exception(me
 /// <summary>
 /// Builds execution matrices with the batch judge: one judge item per distinct candidate carrying all of its
 /// problem's distinct generated tests (or inputs), many candidates per sandbox. Columns that are calls — every
-/// input, and every assertion of the form `assert ENTRY(literals) == literal` — go to the worker in one request
-/// and come back as plain data, compared with the expected literal outside the sandbox; other assertions run
-/// as test snippets in the harness's judge. So a candidate has up to two items (its call columns, its snippet
-/// columns). The harness stops an item at its first timeout, so an item that stopped early is continued in a
-/// later round from the next column, until every column has a cell or the item has used up its allowance of
-/// timeouts. Each finished item is stored under a "matrix-v1" key (program, columns, limits, harness version),
-/// so a re-run, or another ranking method on the same matrix kind, judges nothing again.
+/// input, and every assertion of the form `assert ENTRY(literals) == literal` — come back as plain data and are
+/// compared with the expected literal here, outside the sandbox; the other assertions run in the harness's
+/// judge process, against results of the calls made in advance in the same request (python_harness.py,
+/// matrix rows). The harness stops a row after its allowance of timeouts. Each row is stored under a
+/// "matrix-v2" key (program, columns, limits, harness version), so a re-run, or another ranking method on the
+/// same matrix kind, judges nothing again.
 /// </summary>
 public sealed class MatrixBuilder
 {
@@ -90,19 +99,13 @@ public sealed class MatrixBuilder
     {
         ArgumentNullException.ThrowIfNull(problems);
         var clock = Stopwatch.StartNew();
+        var cpuBefore = _judge.SandboxCpuTime;
         var rows = new List<Row>();
-        var candidates = 0;
         foreach (var problem in problems)
         {
-            // Which columns go as calls, which as snippets; a candidate gets one item for each kind it has.
-            var callColumns = Enumerable.Range(0, problem.Columns.Count).Where(j => kind == MatrixKind.Outputs || problem.Calls?[j] is not null).ToList();
-            var snippetColumns = Enumerable.Range(0, problem.Columns.Count).Where(j => kind == MatrixKind.Assertions && problem.Calls?[j] is null).ToList();
-            for (var i = 0; i < problem.Programs.Count; i++)
-            {
-                candidates++;
-                if (callColumns.Count > 0) rows.Add(new Row(problem, i, callColumns, AsCalls: true, KeyFor(problem, i, kind, callColumns, true)));
-                if (snippetColumns.Count > 0) rows.Add(new Row(problem, i, snippetColumns, AsCalls: false, KeyFor(problem, i, kind, snippetColumns, false)));
-            }
+            if (problem.Columns.Count == 0) continue;
+            var columns = Columns(problem, kind);
+            for (var i = 0; i < problem.Programs.Count; i++) rows.Add(new Row(problem, i, columns, KeyFor(problem, i, kind, columns)));
         }
 
         var stored = await _store.GetManyAsync(rows.Select(r => r.Key).ToList(), cancellationToken);
@@ -118,160 +121,90 @@ public sealed class MatrixBuilder
 
         var failures = new ConcurrentBag<string>();
         var pending = rows.Where(r => r.Final is null).ToList();
-        var judgedNow = pending.Count;
-        var rounds = 0;
-        // Items that stopped early (a timeout) are continued while the main pass goes on, not in rounds after it:
-        // a round would wait for its slowest item with the other cores idle.
-        var continuations = new ConcurrentQueue<Row>();
-        async Task JudgeRowsAsync(IReadOnlyList<Row> batch)
+        if (pending.Count > 0)
         {
-            Interlocked.Increment(ref rounds);
-            var byId = new Dictionary<string, Row>(StringComparer.Ordinal);
-            var items = new List<JudgeItem>(batch.Count);
-            foreach (var row in batch)
-            {
-                var item = ItemFor(row, kind);
-                byId[item.Id] = row;
-                items.Add(item);
-            }
-            var answered = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            await _judge.JudgeAsync(items, _options.Isolation, (id, verdict) =>
+            var byId = pending.ToDictionary(r => r.Key, StringComparer.Ordinal);
+            var items = pending.Select(r => new JudgeItem(r.Key, r.Problem.Programs[r.Index], "", [], r.Problem.EntryPoint, _options.TimeLimitSeconds,
+                Matrix: r.Columns, MaxTimeouts: _options.MaxTimeoutsPerCandidate, LoadLimitSeconds: _options.LoadLimitSeconds)).ToList();
+            // Batches of a few hundred rows: fewer sandbox starts than the judge's default, still several per core to share out.
+            var batchSize = Math.Clamp(items.Count / (4 * _judge.Runner.Concurrency), 100, 400);
+            await _judge.JudgeAsync(items, _options.Isolation, batchSize, (id, verdict) =>
             {
                 var row = byId[id];
-                answered[id] = true;
-                if (Advance(row, verdict, failures))
-                {
-                    continuations.Enqueue(row);
-                    return Task.CompletedTask;
-                }
+                row.Final = Settle(row, verdict, failures);
                 // Infrastructure faults are not remembered: the next run tries again.
-                if (row.Final is { Status: not RunStatus.SandboxError } final) _store.Put(row.Key, final);
+                if (row.Final.Status != RunStatus.SandboxError) _store.Put(row.Key, row.Final);
                 progress?.Report(new EvaluationProgress(Interlocked.Increment(ref done), rows.Count, fromStore));
                 return Task.CompletedTask;
             }, cancellationToken);
-            // An item the judge never answered for is an infrastructure fault, not a verdict.
-            foreach (var (id, row) in byId.Where(p => !answered.ContainsKey(p.Key)))
+            // A row the judge never answered for is an infrastructure fault, not a verdict.
+            foreach (var row in pending.Where(r => r.Final is null))
             {
                 failures.Add($"{row.Problem.TaskId}: the judge returned no verdict");
                 row.Final = new ProgramVerdict { Status = RunStatus.SandboxError, Error = "no verdict" };
             }
         }
-        var mainDone = false;
-        var pump = Task.Run(async () =>
-        {
-            while (true)
-            {
-                var batch = new List<Row>();
-                while (batch.Count < 100 && continuations.TryDequeue(out var row)) batch.Add(row);
-                if (batch.Count > 0)
-                {
-                    await JudgeRowsAsync(batch.OrderBy(r => r.Order).ToList());
-                    continue;
-                }
-                if (Volatile.Read(ref mainDone) && continuations.IsEmpty) return;
-                await Task.Delay(20, cancellationToken);
-            }
-        }, cancellationToken);
-        try
-        {
-            if (pending.Count > 0) await JudgeRowsAsync(pending);
-        }
-        finally
-        {
-            Volatile.Write(ref mainDone, true);
-            await pump;
-        }
         await _store.FlushAsync(cancellationToken);
 
         var matrices = new Dictionary<string, ExecutionMatrix>(StringComparer.Ordinal);
         var byProblem = rows.ToLookup(r => r.Problem);
-        foreach (var problem in problems) matrices[problem.TaskId] = ToMatrix(problem, byProblem[problem].ToList(), kind);
-        return new MatrixBuild(matrices, candidates, judgedNow, fromStore, rounds, failures.ToList(), clock.Elapsed);
+        // Candidates mostly return the same few values: each distinct output is made a key once.
+        var keys = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var problem in problems) matrices[problem.TaskId] = ToMatrix(problem, byProblem[problem].ToList(), kind, keys);
+        return new MatrixBuild(matrices, problems.Sum(p => p.Programs.Count), pending.Count, fromStore, _judge.SandboxCpuTime - cpuBefore,
+            failures.ToList(), clock.Elapsed);
     }
 
-    /// <summary>Takes one item's verdict into its row; true when the row needs another round.</summary>
-    private bool Advance(Row row, ProgramVerdict verdict, ConcurrentBag<string> failures)
+    /// <summary>What the harness gets per column: the call's arguments, or the assertion's source.</summary>
+    private static IReadOnlyList<JudgeColumn> Columns(MatrixProblem problem, MatrixKind kind) =>
+        Enumerable.Range(0, problem.Columns.Count).Select(j => kind == MatrixKind.Outputs
+                ? JudgeColumn.ForCall(problem.Columns[j])
+                : problem.Calls?[j] is { } call ? JudgeColumn.ForCall(call.Arguments) : JudgeColumn.ForAssertion(problem.Columns[j]))
+            .ToList();
+
+    /// <summary>A row's verdict as stored: the harness's, with infrastructure trouble and "could not load" made explicit.</summary>
+    private static ProgramVerdict Settle(Row row, ProgramVerdict verdict, ConcurrentBag<string> failures)
     {
         if (verdict.Status == RunStatus.SandboxError)
         {
             failures.Add($"{row.Problem.TaskId}: {verdict.Error}");
-            row.Final = verdict;
-            return false;
+            return verdict;
         }
-        var total = row.Columns.Count;
-        if (verdict.Tests.Count == 0)
-        {
-            // The program could not even be defined (syntax error, exception or timeout at load, no entry point):
-            // every remaining cell gets that status.
-            row.Final = verdict.Status == RunStatus.Ok
-                ? verdict with { Status = RunStatus.RuntimeError, Error = "no test outcomes", Tests = row.Outcomes.ToList() }
-                : verdict with { Tests = row.Outcomes.ToList() };
-            return false;
-        }
-        row.Outcomes.AddRange(verdict.Tests.Take(total - row.Start));
-        if (row.Outcomes.Count >= total)
-        {
-            row.Final = new ProgramVerdict { Status = RunStatus.Ok, Tests = row.Outcomes.ToList(), CpuTimeMs = row.CpuMs + verdict.CpuTimeMs, Isolated = verdict.Isolated };
-            return false;
-        }
-        row.CpuMs += verdict.CpuTimeMs;
-        var last = verdict.Tests[^1];
-        if (!last.Passed && last.Status is RunStatus.TimeLimit or RunStatus.MemoryLimit || (last.Error?.Contains("ended before", StringComparison.Ordinal) ?? false))
-        {
-            row.Timeouts++;
-            if (row.Timeouts >= _options.MaxTimeoutsPerCandidate)
-            {
-                // Status Ok with fewer outcomes than columns: the rest were not run (CellOutcome.NotRun).
-                row.Final = new ProgramVerdict { Status = RunStatus.Ok, Tests = row.Outcomes.ToList(), CpuTimeMs = row.CpuMs, Error = "timeout allowance used up" };
-                return false;
-            }
-        }
-        row.Start = row.Outcomes.Count;
-        return true;
+        // No outcomes with status Ok: the harness reported nothing per column, which only a load failure explains.
+        if (verdict.Tests.Count == 0 && verdict.Status == RunStatus.Ok) return verdict with { Status = RunStatus.RuntimeError, Error = "no test outcomes" };
+        // Fewer outcomes than columns with status Ok: the rest were not run (CellOutcome.NotRun), the timeout allowance
+        // being used up. Otherwise the program could not be defined and every cell gets that status.
+        return verdict;
     }
 
-    private JudgeItem ItemFor(Row row, MatrixKind kind)
-    {
-        var problem = row.Problem;
-        var columns = row.Columns.Skip(row.Start).ToList();
-        var id = row.Key + "@" + row.Start.ToString(CultureInfo.InvariantCulture);
-        var program = problem.Programs[row.Index];
-        if (row.AsCalls)
-        {
-            var arguments = columns.Select(j => kind == MatrixKind.Outputs ? problem.Columns[j] : problem.Calls![j]!.Arguments).ToList();
-            // Every cell is wanted: a call that raises does not end the item.
-            return new JudgeItem(id, program, "", [], problem.EntryPoint, _options.TimeLimitSeconds, Calls: arguments, KeepGoing: true);
-        }
-        // Generated assertions call the entry point by its own name, as CodeT's do.
-        return new JudgeItem(id, program, "", columns.Select(j => problem.Columns[j]).ToList(), problem.EntryPoint, _options.TimeLimitSeconds,
-            RebindEntryPoint: true);
-    }
-
-    private string KeyFor(MatrixProblem problem, int index, MatrixKind kind, IReadOnlyList<int> columns, bool asCalls)
+    private string KeyFor(MatrixProblem problem, int index, MatrixKind kind, IReadOnlyList<JudgeColumn> columns)
     {
         var key = new StringBuilder()
-            .Append("matrix-v1\0").Append(kind == MatrixKind.Assertions ? "assert" : "output").Append(asCalls ? "\0calls\0" : "\0snippets\0")
+            .Append("matrix-v2\0").Append(kind == MatrixKind.Assertions ? "assert" : "output").Append('\0')
             .Append(_judge.Fingerprint).Append('\0')
             .Append(problem.Programs[index]).Append('\0').Append(problem.EntryPoint).Append('\0')
-            .AppendJoin('\u0001', columns.Select(j => asCalls && kind == MatrixKind.Assertions ? problem.Calls![j]!.Arguments : problem.Columns[j])).Append('\0')
+            .AppendJoin('\u0001', columns.Select(c => c.Call is { } call ? "c" + call : "a" + c.Assertion)).Append('\0')
             .Append(_options.TimeLimitSeconds.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
             .Append(_options.MaxTimeoutsPerCandidate.ToString(CultureInfo.InvariantCulture));
-        return "matrix-v1:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];
+        return "matrix-v2:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];
     }
 
-    /// <summary>Cells from the stored items: outcomes in column order; after them, the load failure's status or "not run".</summary>
-    private static ExecutionMatrix ToMatrix(MatrixProblem problem, IReadOnlyList<Row> rows, MatrixKind kind)
+    /// <summary>Cells from the stored rows: outcomes in column order; after them, the load failure's status or "not run".</summary>
+    private static ExecutionMatrix ToMatrix(MatrixProblem problem, IReadOnlyList<Row> rows, MatrixKind kind, Dictionary<string, string?> keys)
     {
         var m = problem.Columns.Count;
         var cells = new CellOutcome[problem.Programs.Count, m];
         var outputs = kind == MatrixKind.Outputs ? new string?[problem.Programs.Count, m] : null;
+        var expected = kind == MatrixKind.Assertions
+            ? Enumerable.Range(0, m).Select(j => problem.Calls?[j] is { } call ? OutputKey.Of(call.Expected!) : null).ToArray()
+            : null;
         foreach (var row in rows)
         {
             var verdict = row.Final!;
-            for (var c = 0; c < row.Columns.Count; c++)
+            var i = row.Index;
+            for (var j = 0; j < m; j++)
             {
-                var (i, j) = (row.Index, row.Columns[c]);
-                if (c >= verdict.Tests.Count)
+                if (j >= verdict.Tests.Count)
                 {
                     cells[i, j] = verdict.Status switch
                     {
@@ -281,11 +214,13 @@ public sealed class MatrixBuilder
                     };
                     continue;
                 }
-                var test = verdict.Tests[c];
+                var test = verdict.Tests[j];
                 cells[i, j] = Cell(test);
-                if (!test.Passed || !row.AsCalls) continue;
+                var isCall = kind == MatrixKind.Outputs || expected![j] is not null;
+                if (!test.Passed || !isCall) continue;
                 // A returned object that is not plain data equals nothing: an error for outputs, a failure for an assertion.
-                var key = test.Output is { } json ? OutputKey.Of(json) : null;
+                string? key = null;
+                if (test.Output is { } json && !keys.TryGetValue(json, out key)) keys[json] = key = OutputKey.Of(json);
                 if (outputs is not null)
                 {
                     outputs[i, j] = key;
@@ -293,7 +228,7 @@ public sealed class MatrixBuilder
                 }
                 else
                 {
-                    cells[i, j] = key is not null && key == OutputKey.Of(problem.Calls![j]!.Expected!) ? CellOutcome.Pass : CellOutcome.Fail;
+                    cells[i, j] = key is not null && key == expected![j] ? CellOutcome.Pass : CellOutcome.Fail;
                 }
             }
         }
@@ -309,21 +244,13 @@ public sealed class MatrixBuilder
             _ => CellOutcome.Error,
         };
 
-    /// <summary>One judge item's worth of a candidate: its call columns or its snippet columns, and how far it has got.</summary>
-    private sealed class Row(MatrixProblem problem, int index, IReadOnlyList<int> columns, bool AsCalls, string key)
+    /// <summary>One distinct candidate of a problem: its judge item's columns, key and verdict.</summary>
+    private sealed class Row(MatrixProblem problem, int index, IReadOnlyList<JudgeColumn> columns, string key)
     {
-        private static int _counter;
-
         public MatrixProblem Problem { get; } = problem;
         public int Index { get; } = index;
-        public IReadOnlyList<int> Columns { get; } = columns;
-        public bool AsCalls { get; } = AsCalls;
+        public IReadOnlyList<JudgeColumn> Columns { get; } = columns;
         public string Key { get; } = key;
-        public int Order { get; } = Interlocked.Increment(ref _counter);
-        public List<TestOutcome> Outcomes { get; } = [];
-        public int Start { get; set; }
-        public int Timeouts { get; set; }
-        public double CpuMs { get; set; }
         public ProgramVerdict? Final { get; set; }
     }
 }

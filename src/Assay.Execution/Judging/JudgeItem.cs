@@ -15,9 +15,25 @@ namespace Assay.Execution.Judging;
 /// <param name="TaggedCalls">The call arguments use the harness's plain-data tags (tuples, sets, complex numbers).</param>
 /// <param name="Method">The entry point is a class: each call goes to this method of a fresh instance.</param>
 /// <param name="NotNone">Report only whether each call's result is not None.</param>
+/// <param name="Matrix">Instead of tests or calls: an execution-matrix row, one outcome per column (calls report their value).</param>
+/// <param name="MaxTimeouts">Matrix rows: columns that may time out before the rest are not run (0: no limit).</param>
+/// <param name="LoadLimitSeconds">CPU-time limit for defining the program, imports included (0: <paramref name="TimeLimitSeconds"/>).</param>
 public sealed record JudgeItem(string Id, string Program, string Setup, IReadOnlyList<string> Tests, string? EntryPoint, double TimeLimitSeconds,
     bool RebindEntryPoint = false, IReadOnlyList<string>? Calls = null, IReadOnlyList<double>? CallLimits = null, double TotalLimitSeconds = 0,
-    bool TaggedCalls = false, string? Method = null, bool NotNone = false, bool KeepGoing = false);
+    bool TaggedCalls = false, string? Method = null, bool NotNone = false, bool KeepGoing = false, IReadOnlyList<JudgeColumn>? Matrix = null,
+    int MaxTimeouts = 0, double LoadLimitSeconds = 0);
+
+/// <summary>
+/// One column of an execution-matrix row: a call of the entry point (<paramref name="Call"/>, a JSON array of
+/// arguments; its value is reported) or an assertion (<paramref name="Assertion"/>, Python source calling the
+/// entry point by name).
+/// </summary>
+public sealed record JudgeColumn(string? Call, string? Assertion)
+{
+    public static JudgeColumn ForCall(string arguments) => new(arguments, null);
+
+    public static JudgeColumn ForAssertion(string source) => new(null, source);
+}
 
 /// <summary>How strictly candidates are kept apart.</summary>
 public enum JudgeIsolation

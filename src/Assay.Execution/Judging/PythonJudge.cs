@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Assay.Core.Evaluation;
 using Assay.Core.Execution;
 using Assay.Execution.Running;
@@ -29,6 +28,7 @@ public sealed class PythonJudge
     private readonly ProgramRunner _runner;
     private readonly Toolchain _python;
     private readonly int _batchSize;
+    private long _sandboxCpuMicroseconds;
 
     public PythonJudge(ProgramRunner runner, Toolchain python, int batchSize = 100)
     {
@@ -39,6 +39,9 @@ public sealed class PythonJudge
         _batchSize = Math.Max(1, batchSize);
     }
 
+    /// <summary>CPU time of every sandbox this judge has run (harness and candidates), for cost accounting.</summary>
+    public TimeSpan SandboxCpuTime => TimeSpan.FromMicroseconds(Interlocked.Read(ref _sandboxCpuMicroseconds));
+
     /// <summary>The runner whose sandboxes this judge uses.</summary>
     public ProgramRunner Runner => _runner;
 
@@ -48,14 +51,18 @@ public sealed class PythonJudge
     /// <summary>
     /// Judges every item, calling <paramref name="onVerdict"/> as verdicts arrive (from several threads).
     /// </summary>
-    public async Task JudgeAsync(IReadOnlyList<JudgeItem> items, JudgeIsolation isolation, Func<string, ProgramVerdict, Task> onVerdict,
+    public Task JudgeAsync(IReadOnlyList<JudgeItem> items, JudgeIsolation isolation, Func<string, ProgramVerdict, Task> onVerdict,
+        CancellationToken cancellationToken = default) => JudgeAsync(items, isolation, _batchSize, onVerdict, cancellationToken);
+
+    /// <summary>As above, with <paramref name="batchSize"/> items per sandbox in batch mode.</summary>
+    public async Task JudgeAsync(IReadOnlyList<JudgeItem> items, JudgeIsolation isolation, int batchSize, Func<string, ProgramVerdict, Task> onVerdict,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(onVerdict);
         var harness = await _runner.PrepareAsync(_python, HarnessSource.Value, cancellationToken);
         var pending = new ConcurrentQueue<IReadOnlyList<JudgeItem>>();
-        var chunk = isolation == JudgeIsolation.Strict ? 1 : _batchSize;
+        var chunk = isolation == JudgeIsolation.Strict ? 1 : Math.Max(1, batchSize);
         for (var i = 0; i < items.Count; i += chunk) pending.Enqueue(items.Skip(i).Take(chunk).ToList());
 
         // Work is re-queued when a batch stops early, so workers run until the queue stays empty and no one is busy.
@@ -111,6 +118,11 @@ public sealed class PythonJudge
                 method = item.Method,
                 not_none = item.NotNone,
                 keep_going = item.KeepGoing,
+                matrix = item.Matrix?.Select(c => c.Call is { } call
+                    ? new Dictionary<string, string> { ["call"] = call }
+                    : new Dictionary<string, string> { ["assert"] = c.Assertion ?? "" }),
+                max_timeouts = item.MaxTimeouts,
+                load_limit = item.LoadLimitSeconds,
             })).Append('\n');
         }
         // The sandbox's own limits are a backstop around the harness's per-test timers.
@@ -125,6 +137,7 @@ public sealed class PythonJudge
             MaxOutputBytes = 1L << 30,
         };
         var report = await _runner.RunPreparedAsync(harness, Encoding.UTF8.GetBytes(input.ToString()), limits, cancellationToken);
+        Interlocked.Add(ref _sandboxCpuMicroseconds, (long)(report.CpuTimeMs * 1000));
         var (records, duplicated, finished) = ParseRecords(report.Stdout, nonce);
         // A batch that did not finish may have been stopped by the last candidate that reported, after it wrote
         // a record of its own making: that record is not trusted.
@@ -134,7 +147,7 @@ public sealed class PythonJudge
         {
             var item = batch[index];
             var trusted = isolated || (!duplicated.Contains(item.Id) && index != lastReported);
-            if (trusted && records.TryGetValue(item.Id, out var record) && record["status"]?.GetValue<string>() != "rerun")
+            if (trusted && records.TryGetValue(item.Id, out var record) && Text(record, "status") != "rerun")
             {
                 await onVerdict(item.Id, ToVerdict(record, isolated));
                 continue;
@@ -155,6 +168,7 @@ public sealed class PythonJudge
     /// <summary>CPU seconds an item may take at most: its tests (or calls) and defining the program.</summary>
     private static double ItemBudget(JudgeItem item)
     {
+        if (item.Matrix is { } columns) return item.TimeLimitSeconds * (columns.Count + 2) + item.LoadLimitSeconds;
         if (item.Calls is { } calls)
         {
             var sum = item.CallLimits?.Sum() ?? item.TimeLimitSeconds * calls.Count;
@@ -164,31 +178,32 @@ public sealed class PythonJudge
     }
 
     /// <summary>The harness's records by item id, the ids reported more than once, and whether the batch finished.</summary>
-    private static (Dictionary<string, JsonObject> Records, HashSet<string> Duplicated, bool Finished) ParseRecords(string stdout, string nonce)
+    private static (Dictionary<string, JsonElement> Records, HashSet<string> Duplicated, bool Finished) ParseRecords(string stdout, string nonce)
     {
-        var records = new Dictionary<string, JsonObject>();
+        var records = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var duplicated = new HashSet<string>(StringComparer.Ordinal);
         var finished = false;
         foreach (var line in stdout.Split('\n'))
         {
             if (line.Length == 0 || line[0] != '{') continue;
-            JsonObject? record;
+            JsonElement record;
             try
             {
-                record = JsonNode.Parse(line) as JsonObject;
+                using var document = JsonDocument.Parse(line);
+                record = document.RootElement.Clone();
             }
             catch (JsonException)
             {
                 continue;
             }
             // Only the harness knows the nonce; anything else on this channel is ignored.
-            if (record is null || record["nonce"]?.GetValue<string>() != nonce) continue;
-            if (record["id"]?.GetValue<string>() is { } id)
+            if (record.ValueKind != JsonValueKind.Object || Text(record, "nonce") != nonce) continue;
+            if (Text(record, "id") is { } id)
             {
                 // Two records for one candidate: one of them was forged. The candidate is judged again alone.
                 if (!records.TryAdd(id, record)) duplicated.Add(id);
             }
-            else if (record.ContainsKey("done"))
+            else if (record.TryGetProperty("done", out _))
             {
                 finished = true;
             }
@@ -196,25 +211,31 @@ public sealed class PythonJudge
         return (records, duplicated, finished);
     }
 
-    private static ProgramVerdict ToVerdict(JsonObject record, bool isolated)
+    private static string? Text(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static double Number(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
+
+    private static ProgramVerdict ToVerdict(JsonElement record, bool isolated)
     {
         var tests = new List<TestOutcome>();
-        if (record["tests"] is JsonArray array)
+        if (record.TryGetProperty("tests", out var array) && array.ValueKind == JsonValueKind.Array)
         {
-            foreach (var node in array.OfType<JsonObject>())
+            foreach (var node in array.EnumerateArray())
             {
-                var passed = node["passed"]?.GetValue<bool>() ?? false;
-                tests.Add(new TestOutcome(passed, passed ? RunStatus.Ok : MapStatus(node["status"]?.GetValue<string>()),
-                    node["error"]?.GetValue<string>(), node["cpu_ms"]?.GetValue<double>() ?? 0,
-                    node.ContainsKey("output") ? node["output"]?.ToJsonString() ?? "null" : null));
+                if (node.ValueKind != JsonValueKind.Object) continue;
+                var passed = node.TryGetProperty("passed", out var p) && p.ValueKind == JsonValueKind.True;
+                tests.Add(new TestOutcome(passed, passed ? RunStatus.Ok : MapStatus(Text(node, "status")), Text(node, "error"), Number(node, "cpu_ms"),
+                    node.TryGetProperty("output", out var output) ? output.GetRawText() : null));
             }
         }
         return new ProgramVerdict
         {
-            Status = MapStatus(record["status"]?.GetValue<string>()),
+            Status = MapStatus(Text(record, "status")),
             Tests = tests,
-            CpuTimeMs = record["cpu_ms"]?.GetValue<double>() ?? 0,
-            Error = record["error"]?.GetValue<string>(),
+            CpuTimeMs = Number(record, "cpu_ms"),
+            Error = Text(record, "error") ?? (Text(record, "stopped") == "timeouts" ? "timeout allowance used up" : null),
             Isolated = isolated,
         };
     }

@@ -16,7 +16,10 @@
 #    "total_limit": float, "keep_going": bool (calls: go on after a call that raised; execution matrices),
 #    "tagged_calls": bool (call arguments use the plain-data tags: tuples, sets, ...),
 #    "method": str|null (the entry point is a class: call a fresh instance's method, LeetCode's Solution),
-#    "not_none": bool (report only whether each result is not None: results that are not data, re.Match)}
+#    "not_none": bool (report only whether each result is not None: results that are not data, re.Match),
+#    "matrix": [{"call": json args} | {"assert": str}] (an execution-matrix row: one outcome per column, a call's
+#             value reported as plain data; see Judge._run_matrix), "max_timeouts": int (matrix rows: columns that
+#             may time out before the rest are not run), "load_limit": float (CPU time for defining the program)}
 # stdout of the judge: one JSON record per item, tagged with the nonce, then {"done": n}.
 #
 # Time: each test (or call) has a CPU-time limit enforced in the worker (ITIMER_PROF) and a wall-clock
@@ -196,12 +199,20 @@ def _module_fingerprint(modules):
     return fingerprint
 
 
-def _snapshot():
-    modules = sorted((k, v) for k, v in sys.modules.items() if v is not None)
+def _module_summary(modules):
+    """Name -> (size, sum of value ids) of every module's globals: cheap to take after every candidate; only a
+    module whose summary changed is then compared name by name."""
+    summary = {}
+    for name, module in modules:
+        d = getattr(module, "__dict__", None)
+        if isinstance(d, dict):
+            summary[name] = (len(d), sum(map(id, d.values())))
+    return summary
+
+
+def _interpreter_state():
     return {
         "builtins": (len(builtins.__dict__), sum(map(id, builtins.__dict__.values()))),
-        "module_ids": {k: id(v) for k, v in modules},
-        "modules": _module_fingerprint(modules),
         "signals": tuple(signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGPROF, signal.SIGALRM)),
         "threads": threading.active_count(),
         "atexit": atexit._ncallbacks(),
@@ -211,28 +222,41 @@ def _snapshot():
     }
 
 
+def _snapshot():
+    modules = sorted((k, v) for k, v in sys.modules.items() if v is not None)
+    return {
+        "state": _interpreter_state(),
+        "module_ids": {k: id(v) for k, v in modules},
+        "modules": _module_fingerprint(modules),
+        "summary": _module_summary(modules),
+    }
+
+
 def _tampered(before):
     after_ids = {k: id(v) for k, v in sys.modules.items() if v is not None}
     for k, v in before["module_ids"].items():
         if after_ids.get(k) != v:
             return "sys.modules[%r] replaced" % k
-    checks = ("builtins", "signals", "threads", "atexit", "hooks", "cwd")
-    now = _snapshot()
-    for key in checks:
-        if now[key] != before[key]:
+    now = _interpreter_state()
+    for key, value in before["state"].items():
+        if now[key] != value:
             return "interpreter state changed: " + key
-    if now["streams"] != before["streams"]:
-        return "interpreter state changed: streams"
+    summary = before["summary"]
     missing = object()
     for name, names in before["modules"].items():
         module = sys.modules.get(name)
         d = getattr(module, "__dict__", None)
         if not isinstance(d, dict):
             return "module %s removed" % name
+        current = (len(d), sum(map(id, d.values())))
+        if summary.get(name) == current:
+            continue
         for key, ident in names.items():
             value = d.get(key, missing)
             if value is missing or id(value) != ident:
                 return "module %s: %s rebound" % (name, key)
+        # Only names added (a submodule imported, a warnings registry): the new summary is the baseline's.
+        summary[name] = current
     return None
 
 
@@ -309,21 +333,56 @@ def _disarm():
 
 # ---------------------------------------------------------------------------------------------- worker
 
+class _Requests:
+    """The worker's request lines, read straight from the pipe, so that it knows whether more are waiting."""
+
+    def __init__(self, fd):
+        self.fd, self.buffer = fd, b""
+
+    def __iter__(self):
+        while True:
+            while b"\n" not in self.buffer:
+                chunk = os.read(self.fd, 1 << 20)
+                if not chunk:
+                    return
+                self.buffer += chunk
+            line, _, self.buffer = self.buffer.partition(b"\n")
+            yield line
+
+    def waiting(self):
+        return b"\n" in self.buffer
+
+
 def worker_main():
-    replies = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="replace")
-    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    replies_fd = os.dup(1)
+    requests = _Requests(os.dup(0))
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     signal.signal(signal.SIGPROF, _on_timer)
     signal.signal(signal.SIGALRM, _on_timer)
+    # logging registers an atexit hook when first imported (requests, urllib3 and others import it), which would
+    # make the worker look tampered with and cost a restart; imported up front it is part of the baseline.
+    import logging  # noqa: F401
     baseline = _snapshot()
+    # Everything imported so far lives as long as the worker: the collector need not walk it again.
+    gc.freeze()
     namespace = None
+    load_ok = False
     served = 0
+    out = []
 
-    def reply(obj):
-        replies.write(json.dumps(obj) + "\n")
-        replies.flush()
+    def flush():
+        data = "".join(out).encode("utf-8", "replace")
+        out.clear()
+        while data:
+            data = data[os.write(replies_fd, data):]
+
+    def reply(obj, now=False):
+        # Replies to requests that came in one write go back in one write, after the last of them.
+        out.append(json.dumps(obj) + "\n")
+        if now or not requests.waiting():
+            flush()
 
     for line in requests:
         request = json.loads(line)
@@ -333,8 +392,9 @@ def worker_main():
             # Checked with the streams back in place, as they were when the baseline was taken.
             reason = _tampered(baseline)
             namespace = None
+            load_ok = False
             served += 1
-            if served % 25 == 0:
+            if served % 100 == 0:
                 gc.collect()
             if not reason and len(sys.modules) != len(baseline["module_ids"]):
                 baseline = _snapshot()
@@ -345,6 +405,7 @@ def worker_main():
         sys.stdin = NoInput()
         try:
             if op == "load":
+                load_ok = False
                 namespace = {"__name__": "__main__", "__builtins__": builtins}
                 limit = float(request["limit"])
                 try:
@@ -355,6 +416,7 @@ def worker_main():
                     finally:
                         _disarm()
                     answer = {"ok": True, "names": [k for k in namespace if not k.startswith("__")]}
+                    load_ok = True
                 except AssayTimeout:
                     answer = {"ok": False, "status": "timeout", "error": "time limit exceeded while defining the program"}
                 except SyntaxError as e:
@@ -419,10 +481,68 @@ def worker_main():
                     used = time.process_time() - t0
                     spent += used
                     part.update(index=index, cpu=used, seq=request.get("seq"))
-                    reply(part)
+                    reply(part, now=True)
                     if part.get("status") == "timeout" or (not part["ok"] and not request.get("keep_going")) or (total and spent > total):
                         break
                 answer = {"ok": True, "done": True}
+            elif op == "prefetch":
+                # An execution-matrix row: every distinct call of a candidate's columns, run in order, the results
+                # buffered and written at most every `flush` seconds (a pipe write wakes the judge, and on this
+                # kind of machine a wake-up costs more than a HumanEval-sized call). After `max_timeouts` calls
+                # timed out the rest are not made. Each call gets the full per-test limit.
+                function = namespace.get(request["name"]) if load_ok and namespace else None
+                limit = float(request["limit"])
+                every = float(request.get("flush", 0.02))
+                max_timeouts = int(request.get("max_timeouts") or 0)
+                method = request.get("method")
+                timeouts = 0
+                parts = []
+                last = wall_armed = time.monotonic()
+                wall = limit * 3 + 1
+                # Per call only the CPU timer is set; the wall-clock timer, for calls that sleep, is re-armed only
+                # once a call's limit has passed since it was last armed, so every call still has between 2 and 3
+                # limits (+1 s) of wall time: four system calls per call instead of six. (The CPU timer's remainder
+                # is no measure of the time used: the kernel rounds it to its tick.)
+                signal.setitimer(signal.ITIMER_REAL, wall)
+                try:
+                    # Sent together with its program's load: nothing to call when that failed.
+                    for index, payload in enumerate(request["calls"] if function is not None else ()):
+                        t0 = time.process_time()
+                        try:
+                            if type(payload) is str:
+                                args, kwargs = json.loads(payload), {}
+                            else:
+                                args, kwargs = decode(payload[0]), decode(payload[1])
+                            signal.setitimer(signal.ITIMER_PROF, limit)
+                            try:
+                                target = getattr(function(), method) if method else function
+                                result = target(*args, **kwargs)
+                            finally:
+                                signal.setitimer(signal.ITIMER_PROF, 0)
+                            part = {"ok": True, "value": encode(plain(result))}
+                        except AssayTimeout:
+                            part = {"ok": False, "status": "timeout"}
+                            timeouts += 1
+                        except NotPlainData as e:
+                            part = {"ok": False, "status": "failed", "etype": "NotPlainData", "error": _describe(e)}
+                        except BaseException as e:  # noqa: B036
+                            part = {"ok": False, "status": "error", "etype": type(e).__name__, "error": _describe(e)}
+                        part["i"] = index
+                        part["cpu"] = time.process_time() - t0
+                        parts.append(part)
+                        if max_timeouts and timeouts >= max_timeouts:
+                            break
+                        now = time.monotonic()
+                        if now - wall_armed >= limit:
+                            signal.setitimer(signal.ITIMER_REAL, wall)
+                            wall_armed = now
+                        if now - last >= every:
+                            reply({"parts": parts, "seq": request.get("seq")}, now=True)
+                            parts = []
+                            last = now
+                finally:
+                    _disarm()
+                answer = {"ok": True, "done": True, "parts": parts}
             elif op == "inprocess":
                 answer = _judge_in_process(request, namespace)
             else:
@@ -498,28 +618,43 @@ class Worker:
 
     def __init__(self):
         import subprocess
-        self.process = subprocess.Popen([sys.executable, "-I", os.path.abspath(__file__), "--worker"],
+        # A fixed hash seed: the order of a set of strings is then the same in every run, so a candidate that
+        # depends on it gets the same verdict every time (the environment is given whole, so honouring it is safe).
+        flags = ["-s", "-P"] if sys.version_info >= (3, 11) else ["-s"]
+        environment = {"PYTHONHASHSEED": "0", "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                       "HOME": os.environ.get("HOME", "/tmp"), "LANG": os.environ.get("LANG", "C.UTF-8")}
+        self.process = subprocess.Popen([sys.executable] + flags + [os.path.abspath(__file__), "--worker"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        close_fds=True)
+                                        close_fds=True, env=environment)
         self.buffer = b""
         self.seq = 0
 
     def ask(self, request, wall):
-        self.send(request)
-        return self.receive(wall)
+        return self.receive(wall, self.send(request))
 
     def send(self, request):
-        # Every request carries a sequence number; a late reply to an abandoned request is skipped.
-        self.seq += 1
-        request["seq"] = self.seq
+        return self.send_many([request])[-1]
+
+    def send_many(self, requests):
+        """Sends requests in one write (on this kind of machine a pipe write that wakes the other process costs
+        more than a HumanEval-sized call); returns their sequence numbers. Every request carries one, and a
+        reply to an earlier or abandoned request is skipped by receive()."""
+        seqs, lines = [], []
+        for request in requests:
+            self.seq += 1
+            request["seq"] = self.seq
+            seqs.append(self.seq)
+            lines.append(json.dumps(request))
         try:
-            self.process.stdin.write((json.dumps(request) + "\n").encode())
+            self.process.stdin.write(("\n".join(lines) + "\n").encode())
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             raise WorkerDied(self._how())
+        return seqs
 
-    def receive(self, wall):
-        """The next reply line to the current request."""
+    def receive(self, wall, seq=None):
+        """The next reply line to request `seq` (default: the last one sent)."""
+        target = self.seq if seq is None else seq
         deadline = time.monotonic() + wall
         fd = self.process.stdout.fileno()
         while True:
@@ -536,7 +671,7 @@ class Worker:
                 self.buffer += chunk
             line, _, self.buffer = self.buffer.partition(b"\n")
             answer = json.loads(line)
-            if answer.get("seq") == self.seq:
+            if answer.get("seq") == target:
                 return answer
 
     def _how(self):
@@ -570,10 +705,117 @@ class Proxy:
         return self._judge.call(self._name, {"args": encoded_args, "kwargs": encoded_kwargs})
 
 
+class LoadFailed(Exception):
+    """The program could not be defined again in a fresh worker."""
+
+
+class CandidateDied(Exception):
+    """A call of a matrix row's assertion ended the worker (its answer is in `part`)."""
+    def __init__(self, part):
+        super().__init__(part.get("error"))
+        self.part = part
+
+
+class MemoProxy:
+    """The candidate's function in a matrix row's assertion: answers from the calls made in advance, in the
+    test's own CPU budget (the calls' times add up, as they would in one process); other calls go live."""
+
+    def __init__(self, judge, name, item, limit):
+        self._judge, self._name, self._item, self._limit = judge, name, item, limit
+
+    def __call__(self, *args, **kwargs):
+        judge = self._judge
+        try:
+            key, payload = _call_entry(list(args), dict(kwargs))
+        except NotPlainData:
+            raise NeedsInProcess()
+        part = (judge.memo or {}).get(key)
+        if part is None:
+            part = judge._live_call(self._item, self._name, self._limit, payload)
+        judge.test_used += part.get("cpu", 0)
+        if part.get("status") == "timeout" or judge.test_used > judge.test_limit:
+            raise AssayTimeout()
+        if part.get("status") in ("died", "memory"):
+            raise CandidateDied(part)
+        return Judge.result_of(part)
+
+
+def _call_entry(args, kwargs):
+    """A call's memo key and its payload for the worker: the arguments in the plain-data tags, or, when they are
+    plain JSON already (no tuples, sets, dicts, big ints), as JSON text, which the worker reads at C speed."""
+    payload = (encode(plain(list(args))), encode(plain(dict(kwargs))))
+    key = json.dumps(payload, separators=(",", ":"))
+    if not kwargs:
+        text = json.dumps(payload[0], separators=(",", ":"))
+        if "{" not in text:
+            return key, text
+    return key, payload
+
+
+def _load_limit(item, limit):
+    """CPU time for defining the program (imports included): its own limit when the item gives one."""
+    return float(item.get("load_limit") or limit)
+
+
+_RAW_CALLS = {}
+
+
+def _raw_call(raw):
+    """A call column's arguments (a JSON array, the same for every candidate of the problem) as a memo key."""
+    found = _RAW_CALLS.get(raw)
+    if found is None:
+        if len(_RAW_CALLS) > 65536:
+            _RAW_CALLS.clear()
+        found = _RAW_CALLS[raw] = _call_entry(json.loads(raw), {})
+    return found
+
+
+_LITERAL_CALLS = {}
+
+
+def _literal_calls(source, names):
+    """The calls of the entry point in a test whose arguments are all literals, in source order, distinct: they
+    can be made before the test runs. Cached per test (every candidate of a problem has the same tests)."""
+    cache_key = (source, names)
+    found = _LITERAL_CALLS.get(cache_key)
+    if found is not None:
+        return found
+    import ast
+    found = []
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        tree = None
+    if tree is not None:
+        nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names
+                 and not any(isinstance(a, ast.Starred) for a in n.args) and all(k.arg is not None for k in n.keywords)]
+        nodes.sort(key=lambda n: (n.lineno, n.col_offset))
+        seen = set()
+        for node in nodes:
+            try:
+                args = [ast.literal_eval(a) for a in node.args]
+                kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+                key, payload = _call_entry(args, kwargs)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError, NotPlainData):
+                continue
+            if key not in seen:
+                seen.add(key)
+                found.append((key, payload))
+    if len(_LITERAL_CALLS) > 4096:
+        _LITERAL_CALLS.clear()
+    _LITERAL_CALLS[cache_key] = found
+    return found
+
+
 class Judge:
     def __init__(self, isolated):
         self.isolated = isolated
         self.worker = None
+        self.memo = None
+        self.loaded = False
+        self.program_names = set()
+        self.end_pending = False
+        self.prefetch_seq = None
         self.test_used = 0.0
         self.test_limit = 1.0
 
@@ -581,6 +823,7 @@ class Judge:
         if self.worker is not None:
             self.worker.kill()
         self.worker = Worker()
+        self.loaded = False
 
     def call(self, name, payload):
         budget = max(self.test_limit - self.test_used, 0.001)
@@ -588,6 +831,11 @@ class Judge:
         request.update(payload)
         answer = self.ask(request, budget * 3 + 2)
         self.test_used += answer.get("cpu", 0)
+        return self.result_of(answer)
+
+    @staticmethod
+    def result_of(answer):
+        """A worker's answer to a call as the call's outcome in the test: its value, or its exception re-raised."""
         if answer.get("ok"):
             return decode(answer["value"])
         if answer.get("status") == "timeout":
@@ -618,29 +866,43 @@ class Judge:
         worker_cpu = 0.0
         tests = []
         record = {"id": item["id"]}
-        if self.worker is None or self.isolated:
-            self.fresh_worker()
+        plan = self._plan_matrix(item, entry) if item.get("matrix") is not None else None
         try:
-            loaded = self.ask({"op": "load", "program": item["program"], "limit": limit}, limit * 3 + 2)
+            loaded = self._start(item, limit, entry, plan)
             worker_cpu += loaded.get("cpu", 0)
+            self.loaded = bool(loaded.get("ok"))
+            self.program_names = set(loaded.get("names") or ())
             if not loaded.get("ok"):
                 record.update(status=loaded["status"], error=loaded.get("error"))
             elif entry and entry not in loaded["names"]:
                 record.update(status="error", error="NameError: entry point %r is not defined" % entry)
+            elif plan is not None:
+                worker_cpu += self._run_matrix(item, entry, limit, tests, record, plan)
             elif item.get("calls") is not None:
                 worker_cpu += self._run_calls(item, entry, limit, tests)
             else:
                 self._run_tests(item, entry, limit, loaded["names"], tests)
         except AssayTimeout:
-            tests.append({"passed": False, "status": "timeout"})
+            if plan is not None and not tests:
+                record.update(status="timeout", error="time limit exceeded while defining the program")
+            else:
+                tests.append({"passed": False, "status": "timeout"})
         except WorkerDied as died:
             status = "memory" if died.how == "signal 9" else "died"
-            tests.append({"passed": False, "status": status,
-                          "error": "the program ended before its tests finished (%s)" % died.how})
+            error = "the program ended before its tests finished (%s)" % died.how
+            if plan is not None and not tests:
+                record.update(status=status, error=error)
+            else:
+                tests.append({"passed": False, "status": status, "error": error})
             self.worker = None
-        if any(t.get("status") == "timeout" for t in tests) and self.worker is not None:
+        # A matrix row's timeouts happened in calls the worker timed itself and survived; elsewhere a timeout may
+        # have left the worker mid-request.
+        if item.get("matrix") is None and any(t.get("status") == "timeout" for t in tests) and self.worker is not None:
             self.worker.kill()
             self.worker = None
+        if "status" not in record and item.get("matrix") is not None:
+            # A row's cells are its result: the item itself went fine.
+            record["status"] = "passed"
         if "status" not in record:
             failed = [t for t in tests if not t["passed"]]
             record["status"] = failed[0]["status"] if failed else "passed"
@@ -650,15 +912,235 @@ class Judge:
                 record.update(status="timeout", error="the item's total time budget was used up")
         record["tests"] = tests
         record["cpu_ms"] = round((time.process_time() - started + worker_cpu) * 1000, 3)
-        if self.worker is not None:
-            try:
-                done = self.worker.ask({"op": "end"}, 10)
-                if done.get("tampered") or self.isolated:
+        if self.worker is not None and self.isolated:
+            self.worker.kill()
+            self.worker = None
+        # The check that the candidate left the interpreter as it was goes with the next candidate's requests.
+        self.end_pending = self.worker is not None
+        return record
+
+    def _start(self, item, limit, entry, plan):
+        """Loads the program in the worker, checking first (in the same write) that the previous candidate left
+        the worker untouched, and for a matrix row sends its calls right behind the load."""
+        while True:
+            if self.worker is None or self.isolated:
+                self.fresh_worker()
+                self.end_pending = False
+            requests = [{"op": "end"}] if self.end_pending else []
+            requests.append({"op": "load", "program": item["program"], "limit": _load_limit(item, limit)})
+            if plan is not None and plan[0]:
+                requests.append(self._prefetch_request(item, entry, limit, [plan[1][k] for k in plan[0]],
+                                                       int(item.get("max_timeouts") or 0), False))
+            ended = self.end_pending
+            self.end_pending = False
+            seqs = self.worker.send_many(requests)
+            if ended:
+                try:
+                    done = self.worker.receive(10, seqs[0])
+                except (WorkerDied, WorkerTimeout):
+                    done = {"tampered": "no answer"}
+                if done.get("tampered"):
                     self.worker.kill()
                     self.worker = None
-            except (WorkerDied, WorkerTimeout):
+                    continue
+            self.prefetch_seq = seqs[-1] if plan is not None and plan[0] else None
+            try:
+                return self.worker.receive(_load_limit(item, limit) * 3 + 2, seqs[1 if ended else 0])
+            except WorkerTimeout:
+                self.worker.kill()
                 self.worker = None
-        return record
+                raise AssayTimeout()
+
+    def _plan_matrix(self, item, entry):
+        """A matrix row's distinct calls in column order: (keys, payload per key, keys per column)."""
+        names = (entry, "candidate")
+        keys, payloads, by_column = [], {}, []
+        for column in item["matrix"]:
+            if "call" in column:
+                found = [_raw_call(column["call"])]
+            else:
+                found = _literal_calls(column["assert"], names)
+            by_column.append([key for key, _ in found])
+            for key, payload in found:
+                if key not in payloads:
+                    payloads[key] = payload
+                    keys.append(key)
+        return keys, payloads, by_column
+
+    def _prefetch_request(self, item, entry, limit, calls, max_timeouts, careful):
+        request = {"op": "prefetch", "name": entry, "limit": limit, "calls": calls, "max_timeouts": max_timeouts,
+                   "flush": 0 if careful else 0.02}
+        if item.get("method"):
+            request["method"] = item["method"]
+        return request
+
+    def _run_matrix(self, item, entry, limit, tests, record, plan):
+        """An execution-matrix row: each column is a call (`{"call": json args}`, its value reported for Assay to
+        compare) or an assertion (`{"assert": source}`). Every distinct call with literal arguments -- the call
+        columns' and those inside the assertions -- is made in one request to the worker (see _prefetch); then
+        each column is decided here in order, assertions run against those results (a call not made in advance
+        still goes to the worker). After `max_timeouts` columns timed out the rest are not run."""
+        columns = item["matrix"]
+        max_timeouts = int(item.get("max_timeouts") or 0)
+        keys, payloads, by_column = plan
+        memo, worker_cpu = self._prefetch(item, entry, limit, keys, payloads, max_timeouts)
+        self.memo = memo
+        timeouts = 0
+        try:
+            for index, column in enumerate(columns):
+                t0 = time.process_time()
+                if "call" in column:
+                    key = by_column[index][0]
+                    part = memo.get(key) or self._live_call(item, entry, limit, payloads[key])
+                    if part.get("ok"):
+                        outcome = {"passed": True, "output": part["value"]}
+                    else:
+                        outcome = {"passed": False, "status": part.get("status", "error")}
+                        if part.get("error"):
+                            outcome["error"] = part["error"]
+                    outcome["cpu_ms"] = round(part.get("cpu", 0) * 1000, 3)
+                else:
+                    outcome = self._run_assertion(item, entry, limit, column["assert"])
+                    outcome["cpu_ms"] = round((time.process_time() - t0 + self.test_used) * 1000, 3)
+                tests.append(outcome)
+                if outcome.get("status") in ("timeout", "died", "memory"):
+                    timeouts += 1
+                    if max_timeouts and timeouts >= max_timeouts:
+                        if len(tests) < len(columns):
+                            record["stopped"] = "timeouts"
+                        break
+        finally:
+            self.memo = None
+        return worker_cpu
+
+    def _run_assertion(self, item, entry, limit, source):
+        test_ns = {"__name__": "__main__", "__builtins__": dict(_PRISTINE_BUILTINS)}
+        proxy = MemoProxy(self, entry, item, limit)
+        test_ns["candidate"] = proxy
+        test_ns[entry] = proxy
+        try:
+            self._run_one(source, "<test>", test_ns, limit)
+            return {"passed": True}
+        except AssayTimeout:
+            return {"passed": False, "status": "timeout"}
+        except CandidateDied as died:
+            return {"passed": False, "status": died.part.get("status", "died"), "error": died.part.get("error")}
+        except (AssertionError, NotPlainData) as e:
+            return {"passed": False, "status": "failed", "error": _describe(e)}
+        except NeedsInProcess:
+            pass
+        except NameError as e:
+            if getattr(e, "name", None) not in self.program_names:
+                return {"passed": False, "status": "error", "error": _describe(e)}
+        except Exception as e:  # noqa: BLE001 - the candidate's exception, re-raised by the proxy
+            return {"passed": False, "status": "error", "error": _describe(e)}
+        # Arguments that are not data, or the test uses the program's own names: judged inside the worker.
+        try:
+            self._ensure_loaded(item, limit)
+            answer = self.ask({"op": "inprocess", "setup": "", "tests": [source], "entry": entry, "rebind": True, "limit": limit},
+                              limit * 6 + 2)
+        except LoadFailed:
+            return {"passed": False, "status": "error", "error": "the program could not be defined again"}
+        except AssayTimeout:
+            self.loaded = False
+            return {"passed": False, "status": "timeout"}
+        except WorkerDied as died:
+            self.worker = None
+            self.loaded = False
+            return {"passed": False, "status": "memory" if died.how == "signal 9" else "died",
+                    "error": "the program ended before its tests finished (%s)" % died.how}
+        self.in_process = True
+        found = answer.get("tests") or [{"passed": False, "status": "error", "error": "no outcome"}]
+        return found[0]
+
+    def _prefetch(self, item, entry, limit, keys, payloads, max_timeouts):
+        """Makes the calls in one request; returns the worker's answer per call key, and the worker's CPU time.
+        Replies come in buffered chunks, so when the worker hangs in a call (a loop that swallows the timer's
+        exception, a C call that ignores signals) or dies, the calls after the last chunk are made again one
+        reply at a time, which tells exactly which call it was; that call counts as timed out (or died) and the
+        rest continue in a fresh worker."""
+        memo = {}
+        cpu = 0.0
+        pending = list(keys)
+        careful = False
+        timeouts = 0
+        seq, self.prefetch_seq = self.prefetch_seq, None
+        while pending and not (max_timeouts and timeouts >= max_timeouts):
+            try:
+                if seq is None:
+                    if self.worker is None:
+                        self.fresh_worker()
+                        try:
+                            if not self._load(item, limit):
+                                break
+                        except AssayTimeout:
+                            break
+                    seq = self.worker.send(self._prefetch_request(item, entry, limit, [payloads[k] for k in pending],
+                                                                  (max_timeouts - timeouts) if max_timeouts else 0, careful))
+                while True:
+                    answer = self.worker.receive(limit * 3 + 1.5, seq)
+                    for part in answer.get("parts", []):
+                        memo[pending[part["i"]]] = part
+                        cpu += part.get("cpu", 0)
+                        if part.get("status") == "timeout":
+                            timeouts += 1
+                    if answer.get("done"):
+                        break
+                pending = []
+            except (WorkerTimeout, WorkerDied) as fault:
+                hung = isinstance(fault, WorkerTimeout)
+                how = None if hung else fault.how
+                if self.worker is not None:
+                    self.worker.kill()
+                self.worker = None
+                self.loaded = False
+                rest = [k for k in pending if k not in memo]
+                if careful and rest:
+                    if hung:
+                        memo[rest[0]] = {"ok": False, "status": "timeout", "cpu": limit}
+                    else:
+                        memo[rest[0]] = {"ok": False, "status": "memory" if how == "signal 9" else "died",
+                                         "error": "the program ended before its tests finished (%s)" % how}
+                    timeouts += 1
+                    rest = rest[1:]
+                careful = not careful
+                pending = rest
+            seq = None
+        return memo, cpu
+
+    def _load(self, item, limit):
+        load_limit = _load_limit(item, limit)
+        loaded = self.ask({"op": "load", "program": item["program"], "limit": load_limit}, load_limit * 3 + 2)
+        self.loaded = bool(loaded.get("ok"))
+        return self.loaded
+
+    def _ensure_loaded(self, item, limit):
+        if self.worker is None:
+            self.fresh_worker()
+            self.loaded = False
+        if not self.loaded and not self._load(item, limit):
+            raise LoadFailed()
+
+    def _live_call(self, item, entry, limit, payload):
+        """A call that was not made in advance (the worker stopped early, or the test computes its arguments)."""
+        try:
+            self._ensure_loaded(item, limit)
+            if type(payload) is str:
+                payload = (json.loads(payload), {"dict": []})
+            request = {"op": "call", "name": entry, "budget": limit, "args": payload[0], "kwargs": payload[1]}
+            if item.get("method"):
+                request["method"] = item["method"]
+            return self.ask(request, limit * 3 + 2)
+        except AssayTimeout:
+            self.loaded = False
+            return {"ok": False, "status": "timeout", "cpu": limit}
+        except LoadFailed:
+            return {"ok": False, "status": "error", "error": "the program could not be defined again"}
+        except WorkerDied as died:
+            self.worker = None
+            self.loaded = False
+            return {"ok": False, "status": "memory" if died.how == "signal 9" else "died",
+                    "error": "the program ended before its tests finished (%s)" % died.how}
 
     def _run_calls(self, item, entry, limit, tests):
         limits = item.get("call_limits") or []
@@ -774,6 +1256,7 @@ def judge_main():
     signal.signal(signal.SIGALRM, _on_timer)
     judge = Judge(bool(header.get("isolated")))
     count = 0
+    flushed = time.monotonic()
     for line in lines[1:]:
         if not line.strip():
             continue
@@ -791,8 +1274,12 @@ def judge_main():
         if judge.in_process:
             record["in_process"] = True
         record["nonce"] = nonce
-        results.write(json.dumps(record) + "\n")
-        results.flush()
+        results.write(json.dumps(record, separators=(",", ":")) + "\n")
+        # Written out now and then rather than per record (each write wakes the supervisor); records still
+        # buffered when the sandbox is stopped are judged again, alone.
+        if time.monotonic() - flushed >= 0.05:
+            results.flush()
+            flushed = time.monotonic()
         count += 1
     if judge.worker is not None:
         judge.worker.kill()

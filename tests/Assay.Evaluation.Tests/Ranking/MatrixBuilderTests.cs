@@ -88,8 +88,8 @@ public sealed class MatrixBuilderTests : IDisposable
         Assert.Equal("pppppp", Row(m, 1));
         Assert.Equal("pfffff", Row(m, 2));
         Assert.Equal("ppeppp", Row(m, 3));
-        // Looping: two timeouts per item allowed (calls: f(1), f(2); snippets: the first two), the rest not run.
-        Assert.Equal("ttnttn", Row(m, 4));
+        // Looping: two timeouts allowed per candidate, then the rest is not run.
+        Assert.Equal("ttnnnn", Row(m, 4));
         Assert.Equal("eeeeee", Row(m, 5));
         // `assert f(2) == 4` as a call and as a snippet: the same cell for every candidate that ran it.
         for (var i = 0; i < m.Codes; i++)
