@@ -126,9 +126,8 @@ public sealed class MatrixBuilder
             var byId = pending.ToDictionary(r => r.Key, StringComparer.Ordinal);
             var items = pending.Select(r => new JudgeItem(r.Key, r.Problem.Programs[r.Index], "", [], r.Problem.EntryPoint, _options.TimeLimitSeconds,
                 Matrix: r.Columns, MaxTimeouts: _options.MaxTimeoutsPerCandidate, LoadLimitSeconds: _options.LoadLimitSeconds)).ToList();
-            // Batches of a few hundred rows: fewer sandbox starts than the judge's default, still several per core to share out.
-            var batchSize = Math.Clamp(items.Count / (4 * _judge.Runner.Concurrency), 100, 400);
-            await _judge.JudgeAsync(items, _options.Isolation, batchSize, (id, verdict) =>
+            // Up to 400 rows per sandbox (fewer sandbox starts than the judge's default of 100; the batches shrink towards the end).
+            await _judge.JudgeAsync(items, _options.Isolation, 400, (id, verdict) =>
             {
                 var row = byId[id];
                 row.Final = Settle(row, verdict, failures);

@@ -495,6 +495,10 @@ def worker_main():
                 every = float(request.get("flush", 0.02))
                 max_timeouts = int(request.get("max_timeouts") or 0)
                 method = request.get("method")
+                # CPU time is read (two system calls) only for the calls whose times are added up in a test; the
+                # others report their wall-clock time, which is all that is needed of them.
+                measured = set(request.get("measure") or ())
+                clock = time.perf_counter
                 timeouts = 0
                 parts = []
                 last = wall_armed = time.monotonic()
@@ -507,7 +511,8 @@ def worker_main():
                 try:
                     # Sent together with its program's load: nothing to call when that failed.
                     for index, payload in enumerate(request["calls"] if function is not None else ()):
-                        t0 = time.process_time()
+                        cpu_clock = time.process_time if index in measured else clock
+                        t0 = cpu_clock()
                         try:
                             if type(payload) is str:
                                 args, kwargs = json.loads(payload), {}
@@ -528,7 +533,7 @@ def worker_main():
                         except BaseException as e:  # noqa: B036
                             part = {"ok": False, "status": "error", "etype": type(e).__name__, "error": _describe(e)}
                         part["i"] = index
-                        part["cpu"] = time.process_time() - t0
+                        part["cpu"] = cpu_clock() - t0
                         parts.append(part)
                         if max_timeouts and timeouts >= max_timeouts:
                             break
@@ -816,6 +821,7 @@ class Judge:
         self.program_names = set()
         self.end_pending = False
         self.prefetch_seq = None
+        self.unused = False
         self.test_used = 0.0
         self.test_limit = 1.0
 
@@ -824,6 +830,7 @@ class Judge:
             self.worker.kill()
         self.worker = Worker()
         self.loaded = False
+        self.unused = True
 
     def call(self, name, payload):
         budget = max(self.test_limit - self.test_used, 0.001)
@@ -923,13 +930,14 @@ class Judge:
         """Loads the program in the worker, checking first (in the same write) that the previous candidate left
         the worker untouched, and for a matrix row sends its calls right behind the load."""
         while True:
-            if self.worker is None or self.isolated:
+            if self.worker is None or (self.isolated and not self.unused):
                 self.fresh_worker()
                 self.end_pending = False
+            self.unused = False
             requests = [{"op": "end"}] if self.end_pending else []
             requests.append({"op": "load", "program": item["program"], "limit": _load_limit(item, limit)})
             if plan is not None and plan[0]:
-                requests.append(self._prefetch_request(item, entry, limit, [plan[1][k] for k in plan[0]],
+                requests.append(self._prefetch_request(item, entry, limit, plan[0], plan[1], plan[3],
                                                        int(item.get("max_timeouts") or 0), False))
             ended = self.end_pending
             self.end_pending = False
@@ -954,21 +962,23 @@ class Judge:
     def _plan_matrix(self, item, entry):
         """A matrix row's distinct calls in column order: (keys, payload per key, keys per column)."""
         names = (entry, "candidate")
-        keys, payloads, by_column = [], {}, []
+        keys, payloads, by_column, in_tests = [], {}, [], set()
         for column in item["matrix"]:
             if "call" in column:
                 found = [_raw_call(column["call"])]
             else:
                 found = _literal_calls(column["assert"], names)
+                in_tests.update(key for key, _ in found)
             by_column.append([key for key, _ in found])
             for key, payload in found:
                 if key not in payloads:
                     payloads[key] = payload
                     keys.append(key)
-        return keys, payloads, by_column
+        return keys, payloads, by_column, in_tests
 
-    def _prefetch_request(self, item, entry, limit, calls, max_timeouts, careful):
-        request = {"op": "prefetch", "name": entry, "limit": limit, "calls": calls, "max_timeouts": max_timeouts,
+    def _prefetch_request(self, item, entry, limit, keys, payloads, in_tests, max_timeouts, careful):
+        request = {"op": "prefetch", "name": entry, "limit": limit, "calls": [payloads[k] for k in keys],
+                   "measure": [i for i, k in enumerate(keys) if k in in_tests], "max_timeouts": max_timeouts,
                    "flush": 0 if careful else 0.02}
         if item.get("method"):
             request["method"] = item["method"]
@@ -982,13 +992,12 @@ class Judge:
         still goes to the worker). After `max_timeouts` columns timed out the rest are not run."""
         columns = item["matrix"]
         max_timeouts = int(item.get("max_timeouts") or 0)
-        keys, payloads, by_column = plan
-        memo, worker_cpu = self._prefetch(item, entry, limit, keys, payloads, max_timeouts)
+        keys, payloads, by_column, in_tests = plan
+        memo, worker_cpu = self._prefetch(item, entry, limit, keys, payloads, in_tests, max_timeouts)
         self.memo = memo
         timeouts = 0
         try:
             for index, column in enumerate(columns):
-                t0 = time.process_time()
                 if "call" in column:
                     key = by_column[index][0]
                     part = memo.get(key) or self._live_call(item, entry, limit, payloads[key])
@@ -1000,6 +1009,7 @@ class Judge:
                             outcome["error"] = part["error"]
                     outcome["cpu_ms"] = round(part.get("cpu", 0) * 1000, 3)
                 else:
+                    t0 = time.process_time()
                     outcome = self._run_assertion(item, entry, limit, column["assert"])
                     outcome["cpu_ms"] = round((time.process_time() - t0 + self.test_used) * 1000, 3)
                 tests.append(outcome)
@@ -1053,7 +1063,7 @@ class Judge:
         found = answer.get("tests") or [{"passed": False, "status": "error", "error": "no outcome"}]
         return found[0]
 
-    def _prefetch(self, item, entry, limit, keys, payloads, max_timeouts):
+    def _prefetch(self, item, entry, limit, keys, payloads, in_tests, max_timeouts):
         """Makes the calls in one request; returns the worker's answer per call key, and the worker's CPU time.
         Replies come in buffered chunks, so when the worker hangs in a call (a loop that swallows the timer's
         exception, a C call that ignores signals) or dies, the calls after the last chunk are made again one
@@ -1075,7 +1085,7 @@ class Judge:
                                 break
                         except AssayTimeout:
                             break
-                    seq = self.worker.send(self._prefetch_request(item, entry, limit, [payloads[k] for k in pending],
+                    seq = self.worker.send(self._prefetch_request(item, entry, limit, pending, payloads, in_tests,
                                                                   (max_timeouts - timeouts) if max_timeouts else 0, careful))
                 while True:
                     answer = self.worker.receive(limit * 3 + 1.5, seq)
@@ -1247,6 +1257,8 @@ class Judge:
 def judge_main():
     results = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="replace")
     devnull = os.open(os.devnull, os.O_RDWR)
+    # The worker starts while the items are read: an interpreter start is the costliest step of a small batch.
+    early = Worker()
     raw = sys.stdin.buffer.read()
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -1255,6 +1267,7 @@ def judge_main():
     nonce = header["nonce"]
     signal.signal(signal.SIGALRM, _on_timer)
     judge = Judge(bool(header.get("isolated")))
+    judge.worker, judge.unused = early, True
     count = 0
     flushed = time.monotonic()
     for line in lines[1:]:
