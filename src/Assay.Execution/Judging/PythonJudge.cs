@@ -189,7 +189,13 @@ public sealed class PythonJudge
     /// <summary>CPU seconds an item may take at most: its tests (or calls) and defining the program.</summary>
     private static double ItemBudget(JudgeItem item)
     {
-        if (item.Matrix is { } columns) return item.TimeLimitSeconds * (columns.Count + 2) + item.LoadLimitSeconds;
+        if (item.Matrix is { } columns)
+        {
+            // A call that hangs (ignores the timer) is waited for twice, each time up to the harness's wall-clock
+            // backstop (3x + 1.5 s), before it is known for a timeout: room for that on every allowed timeout.
+            var hangs = item.MaxTimeouts > 0 ? Math.Min(item.MaxTimeouts, columns.Count) : columns.Count;
+            return item.TimeLimitSeconds * (columns.Count + 2) + item.LoadLimitSeconds + hangs * 2 * (3 * item.TimeLimitSeconds + 1.5);
+        }
         if (item.Calls is { } calls)
         {
             var sum = item.CallLimits?.Sum() ?? item.TimeLimitSeconds * calls.Count;

@@ -486,6 +486,10 @@ def worker_main():
                         break
                 answer = {"ok": True, "done": True}
             elif op == "prefetch":
+                # The load's reply goes out first: if a call then hangs or ends the worker, the judge knows the
+                # program was defined and recovers call by call, instead of taking it for a failed load.
+                if out:
+                    flush()
                 # An execution-matrix row: every distinct call of a candidate's columns, run in order, the results
                 # buffered and written at most every `flush` seconds (a pipe write wakes the judge, and on this
                 # kind of machine a wake-up costs more than a HumanEval-sized call). After `max_timeouts` calls
@@ -1100,6 +1104,9 @@ class Judge:
             except (WorkerTimeout, WorkerDied) as fault:
                 hung = isinstance(fault, WorkerTimeout)
                 how = None if hung else fault.how
+                if hung:
+                    # The worker spun for the whole wait; its CPU time is lost with it, so count the wait.
+                    cpu += limit * 3 + 1.5
                 if self.worker is not None:
                     self.worker.kill()
                 self.worker = None
