@@ -364,6 +364,9 @@ def worker_main():
     # logging registers an atexit hook when first imported (requests, urllib3 and others import it), which would
     # make the worker look tampered with and cost a restart; imported up front it is part of the baseline.
     import logging  # noqa: F401
+    # random too: it is re-seeded before every program, so a candidate that draws from it behaves the same in
+    # every run and whichever candidates ran before it in this worker.
+    import random
     baseline = _snapshot()
     # Everything imported so far lives as long as the worker: the collector need not walk it again.
     gc.freeze()
@@ -406,6 +409,7 @@ def worker_main():
         try:
             if op == "load":
                 load_ok = False
+                random.seed(0)
                 namespace = {"__name__": "__main__", "__builtins__": builtins}
                 limit = float(request["limit"])
                 try:

@@ -244,6 +244,31 @@ public sealed class MatrixRowTests
     }
 
     [SandboxFact]
+    public async Task A_candidate_drawing_random_numbers_gets_the_same_values_in_every_build_whatever_ran_before_it()
+    {
+        // Row 1 draws from `random` at every call; row 0 draws too, so without re-seeding row 1 would see another state.
+        string[] programs =
+        [
+            "import random\ndef f(n):\n    return [random.random() for _ in range(n)]\n",
+            "import random\ndef f(n):\n    return random.randrange(10 ** 9) + n\n",
+        ];
+        var outputs = Inputs(programs, "[1]", "[2]", "[3]");
+        var reversed = Inputs([programs[1], programs[0]], "[1]", "[2]", "[3]");
+
+        var first = await BuildAsync(outputs, CodeT, MatrixKind.Outputs);
+        var second = await BuildAsync(reversed, CodeT, MatrixKind.Outputs);
+
+        for (var j = 0; j < 3; j++)
+        {
+            Assert.Equal(CellOutcome.Pass, first[1, j]);
+            Assert.Equal(first.Output(1, j), second.Output(0, j));
+            Assert.Equal(first.Output(0, j), second.Output(1, j));
+        }
+        // Not a constant: the values differ between inputs.
+        Assert.NotEqual(first.Output(1, 0), first.Output(1, 1));
+    }
+
+    [SandboxFact]
     public async Task An_assertion_calling_with_computed_arguments_is_judged_by_live_calls()
     {
         string[] programs =
