@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Assay.Core.Evaluation;
 using Assay.Core.Execution;
@@ -119,33 +121,7 @@ public sealed class PythonJudge
         Func<string, ProgramVerdict, Task> onVerdict, CancellationToken cancellationToken)
     {
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var input = new StringBuilder();
-        input.Append(JsonSerializer.Serialize(new { nonce, isolated })).Append('\n');
-        foreach (var item in batch)
-        {
-            input.Append(JsonSerializer.Serialize(new
-            {
-                id = item.Id,
-                program = item.Program,
-                setup = item.Setup,
-                tests = item.Tests,
-                entry_point = item.EntryPoint,
-                time_limit = item.TimeLimitSeconds,
-                rebind = item.RebindEntryPoint,
-                calls = item.Calls,
-                call_limits = item.CallLimits,
-                total_limit = item.TotalLimitSeconds,
-                tagged_calls = item.TaggedCalls,
-                method = item.Method,
-                not_none = item.NotNone,
-                keep_going = item.KeepGoing,
-                matrix = item.Matrix?.Select(c => c.Call is { } call
-                    ? new Dictionary<string, string> { ["call"] = call }
-                    : new Dictionary<string, string> { ["assert"] = c.Assertion ?? "" }),
-                max_timeouts = item.MaxTimeouts,
-                load_limit = item.LoadLimitSeconds,
-            })).Append('\n');
-        }
+        var input = Serialize(batch, nonce, isolated);
         // The sandbox's own limits are a backstop around the harness's per-test timers.
         var budget = batch.Sum(ItemBudget) + 2;
         var limits = _python.RunLimits(ResourceLimits.Default) with
@@ -157,7 +133,7 @@ public sealed class PythonJudge
             // The results channel carries every output of every input/output test of the batch.
             MaxOutputBytes = 1L << 30,
         };
-        var report = await _runner.RunPreparedAsync(harness, Encoding.UTF8.GetBytes(input.ToString()), limits, cancellationToken);
+        var report = await _runner.RunPreparedAsync(harness, input, limits, cancellationToken);
         Interlocked.Add(ref _sandboxCpuMicroseconds, (long)(report.CpuTimeMs * 1000));
         var (records, duplicated, finished) = ParseRecords(report.Stdout, nonce);
         // A batch that did not finish may have been stopped by the last candidate that reported, after it wrote
@@ -184,6 +160,72 @@ public sealed class PythonJudge
             return batch.Skip(index + 1).ToList();
         }
         return [];
+    }
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    /// <summary>The harness's stdin: a header line, then one JSON object per item (fields as python_harness.py documents them).</summary>
+    private static ReadOnlyMemory<byte> Serialize(IReadOnlyList<JudgeItem> batch, string nonce, bool isolated)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        using var w = new Utf8JsonWriter(buffer, WriterOptions);
+        w.WriteStartObject();
+        w.WriteString("nonce", nonce);
+        w.WriteBoolean("isolated", isolated);
+        w.WriteEndObject();
+        foreach (var item in batch)
+        {
+            w.Flush();
+            buffer.Write("\n"u8);
+            w.Reset(buffer);
+            w.WriteStartObject();
+            w.WriteString("id", item.Id);
+            w.WriteString("program", item.Program);
+            w.WriteString("setup", item.Setup);
+            w.WriteStartArray("tests");
+            foreach (var test in item.Tests) w.WriteStringValue(test);
+            w.WriteEndArray();
+            if (item.EntryPoint is { } entry) w.WriteString("entry_point", entry);
+            w.WriteNumber("time_limit", item.TimeLimitSeconds);
+            if (item.RebindEntryPoint) w.WriteBoolean("rebind", true);
+            if (item.Calls is { } calls) Strings(w, "calls", calls);
+            if (item.CallLimits is { } callLimits)
+            {
+                w.WriteStartArray("call_limits");
+                foreach (var limit in callLimits) w.WriteNumberValue(limit);
+                w.WriteEndArray();
+            }
+            if (item.TotalLimitSeconds > 0) w.WriteNumber("total_limit", item.TotalLimitSeconds);
+            if (item.TaggedCalls) w.WriteBoolean("tagged_calls", true);
+            if (item.Method is { } method) w.WriteString("method", method);
+            if (item.NotNone) w.WriteBoolean("not_none", true);
+            if (item.KeepGoing) w.WriteBoolean("keep_going", true);
+            if (item.Matrix is { } columns)
+            {
+                w.WriteStartArray("matrix");
+                foreach (var column in columns)
+                {
+                    w.WriteStartObject();
+                    if (column.Call is { } call) w.WriteString("call", call);
+                    else w.WriteString("assert", column.Assertion ?? "");
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            if (item.MaxTimeouts > 0) w.WriteNumber("max_timeouts", item.MaxTimeouts);
+            if (item.LoadLimitSeconds > 0) w.WriteNumber("load_limit", item.LoadLimitSeconds);
+            w.WriteEndObject();
+        }
+        w.Flush();
+        buffer.Write("\n"u8);
+        return buffer.WrittenMemory;
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values) w.WriteStringValue(value);
+        w.WriteEndArray();
     }
 
     /// <summary>CPU seconds an item may take at most: its tests (or calls) and defining the program.</summary>
