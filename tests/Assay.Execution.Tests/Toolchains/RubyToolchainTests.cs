@@ -25,4 +25,11 @@ public sealed class RubyToolchainTests(SandboxFixture sandbox) : ToolchainTestBa
     [ToolchainFact("ruby")]
     public Task Syntax_error_is_reported_by_the_interpreter() =>
         AssertSyntaxErrorAsync("puts \"before\"\ndef broken(\n", exitCode: 1, "syntax error");
+
+    // Ruby 3.2+ has Set without `require 'set'`; the toolchain preloads it so that 3.1 (Debian 12) behaves alike.
+    [ToolchainFact("ruby")]
+    public Task Set_and_to_set_work_without_require() => AssertRunsOkAsync("""
+        puts Set.new([3, 1, 3]).size
+        puts [1, 2, 2].to_set.include?(2)
+        """, "2\ntrue\n");
 }
