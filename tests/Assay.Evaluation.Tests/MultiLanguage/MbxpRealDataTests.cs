@@ -33,6 +33,19 @@ public sealed class MbxpRealDataTests : IDisposable
     }
 
     /// <summary>
+    /// Prompts that import the uninstalled npm packages mathjs (MBTSP/3) and heap-js (MBTSP/4) without using them,
+    /// and a solution calling ES2021's `replaceAll` (MBTSP/377), compile and pass; MBTSP/54's stub fails.
+    /// </summary>
+    [ToolchainFact(["typescript"], Mbxp + "mbtsp_release_v1.2.jsonl")]
+    public async Task Typescript_solutions_with_package_imports_and_newer_library_methods_pass()
+    {
+        var verdicts = await CanonicalAsync("mbtsp_release_v1.2.jsonl", "MBTSP/3", "MBTSP/4", "MBTSP/377", "MBTSP/54");
+
+        Assert.Equal(["ok", "ok", "ok", "wrong_answer"], verdicts.Select(v => v.Status));
+        Assert.Contains("test case 0 failed to pass", verdicts[3].Error);
+    }
+
+    /// <summary>
     /// The Set tasks: Ruby 3.1 needs `require 'set'` for `Set` and `Array#to_set`, which the toolchain preloads;
     /// MBRBP/453's solution calls `exit`, which still fails.
     /// </summary>
