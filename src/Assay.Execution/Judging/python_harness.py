@@ -765,6 +765,18 @@ def _call_entry(args, kwargs):
     return key, payload
 
 
+def _call_outcome(answer):
+    """A call's answer from the worker as a test outcome: its value (compared by Assay), or why it has none."""
+    if answer.get("ok"):
+        outcome = {"passed": True, "output": answer["value"]}
+    else:
+        outcome = {"passed": False, "status": answer.get("status", "error")}
+        if answer.get("error"):
+            outcome["error"] = answer["error"]
+    outcome["cpu_ms"] = round(answer.get("cpu", 0) * 1000, 3)
+    return outcome
+
+
 def _load_limit(item, limit):
     """CPU time for defining the program (imports included): its own limit when the item gives one."""
     return float(item.get("load_limit") or limit)
@@ -1008,14 +1020,7 @@ class Judge:
             for index, column in enumerate(columns):
                 if "call" in column:
                     key = by_column[index][0]
-                    part = memo.get(key) or self._live_call(item, entry, limit, payloads[key])
-                    if part.get("ok"):
-                        outcome = {"passed": True, "output": part["value"]}
-                    else:
-                        outcome = {"passed": False, "status": part.get("status", "error")}
-                        if part.get("error"):
-                            outcome["error"] = part["error"]
-                    outcome["cpu_ms"] = round(part.get("cpu", 0) * 1000, 3)
+                    outcome = _call_outcome(memo.get(key) or self._live_call(item, entry, limit, payloads[key]))
                 else:
                     t0 = time.process_time()
                     outcome = self._run_assertion(item, entry, limit, column["assert"])
@@ -1185,16 +1190,8 @@ class Judge:
                 raise AssayTimeout()
             if answer.get("done"):
                 break
-            used = answer.get("cpu", 0)
-            spent += used
-            if answer.get("ok"):
-                outcome = {"passed": True, "output": answer["value"]}
-            else:
-                outcome = {"passed": False, "status": answer.get("status", "error")}
-                if answer.get("error"):
-                    outcome["error"] = answer["error"]
-            outcome["cpu_ms"] = round(used * 1000, 3)
-            tests.append(outcome)
+            spent += answer.get("cpu", 0)
+            tests.append(_call_outcome(answer))
         return spent
 
     def _run_tests(self, item, entry, limit, names, tests):
