@@ -47,7 +47,7 @@ internal static class ClassicBaseline
         if (cgroup is null) await progress.WriteLineAsync("baseline: no cgroup could be made: its CPU time will not be reported");
         var cpuBefore = CpuSnapshot.Take();
         var clock = Stopwatch.StartNew();
-        using var process = await StartOnOwnThreadAsync(psi);
+        using var process = await BaselineProcess.StartOnOwnThreadAsync(psi, "classic baseline");
         await using var registration = cancellationToken.Register(() => Kill(process));
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
@@ -149,44 +149,6 @@ internal static class ClassicBaseline
             "--workers", workers.ToString(CultureInfo.InvariantCulture),
         ]);
         return arguments;
-    }
-
-    /// <summary>
-    /// Starts the process from a thread that lives until the process ends: bwrap's --die-with-parent is the
-    /// kernel's parent-death signal, which fires when the forking *thread* exits, and a thread-pool thread may
-    /// retire while the baseline is still running (it did: SIGKILL after twenty seconds).
-    /// </summary>
-    private static Task<Process> StartOnOwnThreadAsync(ProcessStartInfo psi)
-    {
-        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            Process? process;
-            try
-            {
-                process = Process.Start(psi) ?? throw new BenchmarkException("could not start " + psi.FileName);
-            }
-            catch (Exception ex)
-            {
-                started.SetException(ex);
-                return;
-            }
-            started.SetResult(process);
-            try
-            {
-                process.WaitForExit();
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
-            {
-                // The caller disposed it after seeing it exit: this thread has nothing left to keep alive.
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "classic baseline",
-        };
-        thread.Start();
-        return started.Task;
     }
 
     private static async Task<string> PythonVersionAsync(CancellationToken cancellationToken)

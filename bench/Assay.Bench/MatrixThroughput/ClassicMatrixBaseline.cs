@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Assay.Bench.EvalThroughput;
+using Assay.Bench.Measurement;
 
 namespace Assay.Bench.MatrixThroughput;
 
@@ -68,7 +69,7 @@ internal static class ClassicMatrixBaseline
 
         await progress.WriteLineAsync($"baseline: {command}");
         var clock = Stopwatch.StartNew();
-        using var process = await StartOnOwnThreadAsync(psi);
+        using var process = await BaselineProcess.StartOnOwnThreadAsync(psi, "classic matrix baseline");
         await using var registration = cancellationToken.Register(() =>
         {
             try
@@ -117,40 +118,4 @@ internal static class ClassicMatrixBaseline
         };
     }
 
-    /// <summary>
-    /// Starts the process from a thread that lives until it ends: bwrap's --die-with-parent fires when the forking
-    /// thread exits, and a thread-pool thread may retire while the baseline still runs.
-    /// </summary>
-    private static Task<Process> StartOnOwnThreadAsync(ProcessStartInfo psi)
-    {
-        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            Process? process;
-            try
-            {
-                process = Process.Start(psi) ?? throw new BenchmarkException("could not start " + psi.FileName);
-            }
-            catch (Exception ex)
-            {
-                started.SetException(ex);
-                return;
-            }
-            started.SetResult(process);
-            try
-            {
-                process.WaitForExit();
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
-            {
-                // Disposed by the caller after it exited.
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "classic matrix baseline",
-        };
-        thread.Start();
-        return started.Task;
-    }
 }
