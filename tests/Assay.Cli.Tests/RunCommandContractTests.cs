@@ -14,7 +14,7 @@ public sealed class RunCommandContractTests
     [SandboxFact]
     public async Task Json_output_has_every_documented_field()
     {
-        var (exit, stdout, _) = await CliRunner.RunAsync("run", "--lang", "python", "--code", "print(6*7)", "--json");
+        var (exit, stdout, _) = await AssayCli.RunAsync("run", "--lang", "python", "--code", "print(6*7)", "--json");
         Assert.Equal(ExitCodes.Success, exit);
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
@@ -34,7 +34,7 @@ public sealed class RunCommandContractTests
         try
         {
             await File.WriteAllTextAsync(input, "3 4\n");
-            var (exit, stdout, _) = await CliRunner.RunAsync("run", "--lang", "python", "--code",
+            var (exit, stdout, _) = await AssayCli.RunAsync("run", "--lang", "python", "--code",
                 "a, b = map(int, input().split()); print(a * b)", "--stdin", input, "--json");
             Assert.Equal(ExitCodes.Success, exit);
             Assert.Equal("12\n", JsonDocument.Parse(stdout).RootElement.GetProperty("stdout").GetString());
@@ -48,7 +48,7 @@ public sealed class RunCommandContractTests
     [SandboxFact]
     public async Task A_failing_program_still_exits_zero_with_its_status()
     {
-        var (exit, stdout, _) = await CliRunner.RunAsync("run", "--lang", "python", "--code", "import sys; sys.exit(5)", "--json");
+        var (exit, stdout, _) = await AssayCli.RunAsync("run", "--lang", "python", "--code", "import sys; sys.exit(5)", "--json");
         Assert.Equal(ExitCodes.Success, exit);
         var root = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal("runtime_error", root.GetProperty("status").GetString());
@@ -58,7 +58,7 @@ public sealed class RunCommandContractTests
     [SandboxFact]
     public async Task Time_limit_option_applies()
     {
-        var (exit, stdout, _) = await CliRunner.RunAsync("run", "--lang", "python", "--code", "while True: pass", "--time-limit", "0.5", "--json");
+        var (exit, stdout, _) = await AssayCli.RunAsync("run", "--lang", "python", "--code", "while True: pass", "--time-limit", "0.5", "--json");
         Assert.Equal(ExitCodes.Success, exit);
         var root = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal("time_limit", root.GetProperty("status").GetString());
@@ -68,16 +68,16 @@ public sealed class RunCommandContractTests
     [SandboxFact]
     public async Task Memory_limit_option_applies()
     {
-        var (exit, stdout, _) = await CliRunner.RunAsync("run", "--lang", "python", "--code",
+        var (exit, stdout, _) = await AssayCli.RunAsync("run", "--lang", "python", "--code",
             "x = []\nwhile True: x.append(bytearray(8 << 20))", "--memory-limit", "64", "--json");
         Assert.Equal(ExitCodes.Success, exit);
         Assert.Equal("memory_limit", JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetString());
     }
 
-    [SandboxFact]
+    [ToolchainFact("c")]
     public async Task Compile_error_reports_the_compile_step()
     {
-        var (exit, stdout, _) = await CliRunner.RunAsync("run", "--lang", "c", "--code", "int main( { return 0; }", "--json");
+        var (exit, stdout, _) = await AssayCli.RunAsync("run", "--lang", "c", "--code", "int main( { return 0; }", "--json");
         Assert.Equal(ExitCodes.Success, exit);
         var root = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal("compile_error", root.GetProperty("status").GetString());
@@ -89,7 +89,7 @@ public sealed class RunCommandContractTests
     [SandboxFact]
     public async Task Human_output_prints_the_program_output_and_a_verdict_line()
     {
-        var (exit, stdout, stderr) = await CliRunner.RunAsync("run", "--lang", "py", "--code", "print('hi')");
+        var (exit, stdout, stderr) = await AssayCli.RunAsync("run", "--lang", "py", "--code", "print('hi')");
         Assert.Equal(ExitCodes.Success, exit);
         Assert.Equal("hi\n", stdout);
         Assert.Contains("assay: ok", stderr);
@@ -98,7 +98,7 @@ public sealed class RunCommandContractTests
     [Fact]
     public async Task Unknown_language_is_bad_input()
     {
-        var (exit, _, stderr) = await CliRunner.RunAsync("run", "--lang", "cobol-2099", "--code", "x");
+        var (exit, _, stderr) = await AssayCli.RunAsync("run", "--lang", "cobol-2099", "--code", "x");
         // Without a sandbox the command stops earlier with exit 1; with one, the language check says 2.
         if (Assay.Execution.Sandboxing.SandboxHost.Probe().Host is null) Assert.Equal(ExitCodes.AssayFault, exit);
         else
@@ -111,7 +111,7 @@ public sealed class RunCommandContractTests
     [Fact]
     public async Task File_and_code_together_are_bad_input()
     {
-        var (exit, _, stderr) = await CliRunner.RunAsync("run", "--lang", "python", "--code", "x", "--file", "/nonexistent.py");
+        var (exit, _, stderr) = await AssayCli.RunAsync("run", "--lang", "python", "--code", "x", "--file", "/nonexistent.py");
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains("exactly one", stderr);
     }
@@ -119,7 +119,7 @@ public sealed class RunCommandContractTests
     [Fact]
     public async Task Missing_lang_is_bad_input()
     {
-        var (exit, _, stderr) = await CliRunner.RunAsync("run", "--code", "print(1)");
+        var (exit, _, stderr) = await AssayCli.RunAsync("run", "--code", "print(1)");
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains("--lang", stderr);
     }
@@ -127,7 +127,7 @@ public sealed class RunCommandContractTests
     [Fact]
     public async Task Unreadable_source_file_is_bad_input()
     {
-        var (exit, _, stderr) = await CliRunner.RunAsync("run", "--lang", "python", "--file", "/nonexistent/dir/x.py");
+        var (exit, _, stderr) = await AssayCli.RunAsync("run", "--lang", "python", "--file", "/nonexistent/dir/x.py");
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains("cannot read", stderr);
     }
@@ -135,14 +135,14 @@ public sealed class RunCommandContractTests
     [Fact]
     public async Task Unknown_option_is_bad_input()
     {
-        var (exit, _, _) = await CliRunner.RunAsync("run", "--lang", "python", "--frobnicate");
+        var (exit, _, _) = await AssayCli.RunAsync("run", "--lang", "python", "--frobnicate");
         Assert.Equal(ExitCodes.BadInput, exit);
     }
 
     [Fact]
     public async Task Out_of_range_time_limit_is_bad_input()
     {
-        var (exit, _, stderr) = await CliRunner.RunAsync("run", "--lang", "python", "--code", "pass", "--time-limit", "-1");
+        var (exit, _, stderr) = await AssayCli.RunAsync("run", "--lang", "python", "--code", "pass", "--time-limit", "-1");
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains("--time-limit", stderr);
     }
@@ -150,7 +150,7 @@ public sealed class RunCommandContractTests
     [SandboxFact]
     public async Task Toolchains_json_lists_every_shipped_language()
     {
-        var (exit, stdout, _) = await CliRunner.RunAsync("toolchains", "--json");
+        var (exit, stdout, _) = await AssayCli.RunAsync("toolchains", "--json");
         Assert.Equal(ExitCodes.Success, exit);
         var rows = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToList();
         var names = rows.Select(r => r.GetProperty("name").GetString()).ToHashSet();

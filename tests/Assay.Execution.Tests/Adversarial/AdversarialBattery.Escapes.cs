@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Assay.Core.Execution;
 using Assay.Execution.Running;
-using Assay.Execution.Tests.Support;
 
 namespace Assay.Execution.Tests.Adversarial;
 

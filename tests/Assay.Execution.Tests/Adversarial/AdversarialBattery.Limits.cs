@@ -1,5 +1,4 @@
 using Assay.Core.Execution;
-using Assay.Execution.Tests.Support;
 
 namespace Assay.Execution.Tests.Adversarial;
 

@@ -1,4 +1,3 @@
-using Assay.Execution.Running;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -30,62 +29,6 @@ public sealed class SmallServerFactory() : ServerFactory(new Dictionary<string, 
     ["Assay:MaxItemsPerRequest"] = "8",
     ["Assay:MaxRequestBytes"] = "65536",
 });
-
-/// <summary>What this machine offers the tests.</summary>
-internal static class Requirements
-{
-    private static readonly Lazy<string?> SandboxProblemLazy = new(() =>
-    {
-        var (runner, problem) = ProgramRunner.Create(concurrency: 1);
-        if (runner is null) return "sandbox unavailable: " + problem;
-        using (runner)
-        {
-            var python = runner.ResolveLanguage("python");
-            return python?.Toolchain is null ? "python toolchain missing: " + python?.Problem : null;
-        }
-    });
-
-    public static string? SandboxProblem => SandboxProblemLazy.Value;
-
-    /// <summary>True when a language's toolchain is installed here.</summary>
-    public static bool Has(string language)
-    {
-        var (runner, _) = ProgramRunner.Create(concurrency: 1);
-        if (runner is null) return false;
-        using (runner) return runner.ResolveLanguage(language)?.Toolchain is not null;
-    }
-}
-
-/// <summary>A fact that needs the real sandbox with Python; skipped, saying why, without it.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-internal sealed class SandboxFactAttribute : FactAttribute
-{
-    public SandboxFactAttribute()
-    {
-        if (Requirements.SandboxProblem is { } problem) Skip = problem;
-    }
-}
-
-/// <summary>The same for theories (the server needs a sandbox to start at all).</summary>
-[AttributeUsage(AttributeTargets.Method)]
-internal sealed class SandboxTheoryAttribute : TheoryAttribute
-{
-    public SandboxTheoryAttribute()
-    {
-        if (Requirements.SandboxProblem is { } problem) Skip = problem;
-    }
-}
-
-/// <summary>A fact that needs one more language's toolchain; skipped, saying which, without it.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-internal sealed class LanguageFactAttribute : FactAttribute
-{
-    public LanguageFactAttribute(string language)
-    {
-        if (Requirements.SandboxProblem is { } problem) Skip = problem;
-        else if (!Requirements.Has(language)) Skip = $"the {language} toolchain is not installed";
-    }
-}
 
 /// <summary>Tests that run programs go one after another: each uses every core.</summary>
 [CollectionDefinition(Name)]

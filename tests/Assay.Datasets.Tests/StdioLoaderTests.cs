@@ -4,13 +4,14 @@ using System.Text.Json;
 using Assay.Core.Problems;
 using Assay.Datasets.Formats;
 using Assay.Datasets.Jsonl;
-using Assay.Evaluation.Tests.Support;
 
-namespace Assay.Evaluation.Tests.Stdio;
+namespace Assay.Datasets.Tests;
 
 /// <summary>The APPS and LiveCodeBench loaders, on records written here and on the shipped example.</summary>
 public sealed class StdioLoaderTests : IDisposable
 {
+    private const string MapCoderApps = "competitive/mapcoder_apps_selected150.jsonl";
+
     private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -68,7 +69,7 @@ public sealed class StdioLoaderTests : IDisposable
     [Fact]
     public void LiveCodeBench_example_decodes_compressed_private_tests_and_marks_public_ones()
     {
-        var problems = Load(Path.Combine(Requirements.RepoRoot!, "examples", "livecodebench", "problems.jsonl"));
+        var problems = Load(Requirements.Repo("examples/livecodebench/problems.jsonl"));
 
         Assert.Equal(["assay_sum", "assay_reverse", "assay_largest", "assay_ordered"], problems.Select(p => p.TaskId));
         var sum = Assert.IsType<StdioJudge>(problems[0].Judge);
@@ -104,11 +105,11 @@ public sealed class StdioLoaderTests : IDisposable
         Assert.Throws<FormatException>(() => PickledString.DecodeCompressed(Convert.ToBase64String(Encoding.UTF8.GetBytes("plain"))));
     }
 
-    [RealDataFact(RealAppsTests.MapCoderApps)]
+    [DataFact(MapCoderApps)]
     public void MapCoder_APPS_selection_loads_as_stdin_stdout_problems()
     {
         var bad = new List<BadRecord>();
-        var problems = Load(Requirements.Data(RealAppsTests.MapCoderApps), bad, BadRecordPolicy.Skip);
+        var problems = Load(Requirements.Data(MapCoderApps), bad, BadRecordPolicy.Skip);
 
         // 150 lines, 22 of which repeat an earlier record exactly.
         Assert.Equal(22, bad.Count);

@@ -1,11 +1,11 @@
 using System.Text.Json;
 
-namespace Assay.Evaluation.Tests.Support;
+namespace Assay.Testing;
 
 /// <summary>A private temporary directory for a test's fixtures, results and store; deleted afterwards.</summary>
-internal sealed class TempDir : IDisposable
+public sealed class TempDir : IDisposable
 {
-    public TempDir() => Path = Directory.CreateTempSubdirectory("assay-eval-tests-").FullName;
+    public TempDir() => Path = Directory.CreateTempSubdirectory("assay-tests-").FullName;
 
     public string Path { get; }
 

@@ -3,9 +3,8 @@ using System.Text;
 using Assay.Core.Problems;
 using Assay.Datasets.Formats;
 using Assay.Datasets.Jsonl;
-using Assay.Evaluation.Tests.Support;
 
-namespace Assay.Evaluation.Tests;
+namespace Assay.Datasets.Tests;
 
 /// <summary>The loaders on fixture files written here: every format, every matching rule, every bad line reported.</summary>
 public sealed class LoaderTests : IDisposable

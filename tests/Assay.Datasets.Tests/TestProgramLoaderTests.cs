@@ -1,9 +1,8 @@
 using Assay.Core.Problems;
 using Assay.Datasets.Formats;
 using Assay.Datasets.Jsonl;
-using Assay.Evaluation.Tests.Support;
 
-namespace Assay.Evaluation.Tests.MultiLanguage;
+namespace Assay.Datasets.Tests;
 
 /// <summary>The HumanEval-X, MultiPL-E and mxeval loaders on records written here: detection, assembly, stop tokens, bad lines.</summary>
 public sealed class TestProgramLoaderTests : IDisposable

@@ -1,11 +1,11 @@
-namespace Assay.Evaluation.Tests.Support;
+namespace Assay.Testing;
 
 /// <summary>
 /// Small human-eval problems written for these tests: `add(a, b)` and `mul(a, b)`, each with a reference
 /// solution and a `check(candidate)` whose asserts say what they expected. `add`'s check uses `abs`, so a
 /// candidate that rebinds `builtins.abs` would change what the check computes.
 /// </summary>
-internal static class Tiny
+public static class Tiny
 {
     public const string AddId = "Tiny/0";
     public const string MulId = "Tiny/1";

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Assay.Cli;
 
-namespace Assay.Evaluation.Tests.Support;
+namespace Assay.Testing;
 
 /// <summary>What one in-process `assay` invocation produced.</summary>
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
@@ -24,7 +24,7 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 }
 
 /// <summary>Runs the real `assay` command line in-process, capturing both streams.</summary>
-internal static class AssayCli
+public static class AssayCli
 {
     public static async Task<CliResult> RunAsync(params string[] args)
     {

@@ -1,9 +1,8 @@
 using Assay.Core.Problems;
 using Assay.Datasets.Formats;
 using Assay.Datasets.Jsonl;
-using Assay.Evaluation.Tests.Support;
 
-namespace Assay.Evaluation.Tests.Ranking;
+namespace Assay.Datasets.Tests;
 
 /// <summary>CodeT's split-and-cut rules for generated tests (postprocess.py, algorithms.md §1) and matching records to problems.</summary>
 public sealed class GeneratedTestFileTests : IDisposable
