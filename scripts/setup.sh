@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for Assay: bubblewrap (the sandbox), a C compiler (for the sandbox
 # supervisor) and the language toolchains, then builds Assay. Safe to re-run: it installs only what is missing.
-# Needs root for apt-get; without root it prints what to install and builds what it can.
+# Installs as root with apt-get, or through sudo when not root and sudo is there (no `sudo` in front of this
+# script: it builds as you); with neither, it prints what to install and builds what it can.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -37,17 +38,26 @@ for entry in "${wanted[@]}"; do
 done
 
 if ((${#missing[@]})); then
-  if [[ $(id -u) == 0 ]]; then
+  # Root needs no sudo (and a fresh machine, or CI, may not have it); others install through sudo if it is there,
+  # asking for a password only at a terminal.
+  as_root=() can_install=true
+  if [[ $(id -u) != 0 ]]; then
+    if ! command -v sudo > /dev/null 2>&1; then can_install=false
+    elif [[ -t 0 ]]; then as_root=(sudo)
+    else as_root=(sudo -n)
+    fi
+  fi
+  if [[ $can_install == false ]]; then
+    echo "setup: not root and no sudo; install these for full language coverage (as root): apt-get install ${missing[*]}" >&2
+  elif ! "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq; then
+    echo "setup: apt-get update failed; install these for full language coverage: apt-get install ${missing[*]}" >&2
+  else
     echo "setup: installing ${missing[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
     # Install one by one so that a package missing from this distribution only loses its own language.
     for pkg in "${missing[@]}"; do
-      apt-get install -y -qq --no-install-recommends "$pkg" > /dev/null 2>&1 \
+      "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" > /dev/null 2>&1 \
         || echo "setup: could not install $pkg; that language will show as missing in 'assay toolchains'" >&2
     done
-  else
-    echo "setup: not root; install these for full language coverage: sudo apt-get install ${missing[*]}" >&2
   fi
 fi
 
