@@ -55,8 +55,18 @@ internal static class EvalCommand
     {
         var clock = Stopwatch.StartNew();
         if (!CommandDefaults.TryParseKs(args.Ks, out var ks)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
-        if (args.TimeLimit is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 600 seconds");
-        if (args.Floor is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit-floor must be between 0 and 600 seconds");
+        if (args.TimeLimit is { } t && (!double.IsFinite(t) || t <= 0 || t > 600))
+            return await Fail(console, ExitCodes.BadInput, "--time-limit must be more than 0 and at most 600 seconds");
+        if (!double.IsFinite(args.Floor) || args.Floor <= 0 || args.Floor > 600)
+            return await Fail(console, ExitCodes.BadInput, "--time-limit-floor must be more than 0 and at most 600 seconds");
+        // Options are bound and checked before any file is read or anything is judged.
+        var options = new EvaluationOptions
+        {
+            Isolation = args.Isolation,
+            TimeLimit = args.TimeLimit is { } limit ? TimeSpan.FromSeconds(limit) : null,
+            TimeLimitFloor = TimeSpan.FromSeconds(args.Floor),
+        };
+        if (options.Validate() is { } invalid) return await Fail(console, ExitCodes.BadInput, invalid);
         if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
         if ((args.Samples is null) == !args.Canonical) return await Fail(console, ExitCodes.BadInput, "give either --samples FILE or --canonical (not both)");
 
@@ -92,12 +102,7 @@ internal static class EvalCommand
             await using IVerdictStore store = args.NoStore
                 ? new NoVerdictStore()
                 : await SqliteVerdictStore.OpenAsync(args.Store?.FullName ?? CommandDefaults.StorePath(), cancellationToken);
-            var evaluator = new Evaluator(runner, store, new EvaluationOptions
-            {
-                Isolation = args.Isolation,
-                FixedTimeLimitSeconds = args.TimeLimit,
-                TimeLimitFloorSeconds = args.Floor,
-            });
+            var evaluator = new Evaluator(runner, store, options);
             var unsupported = problems.FirstOrDefault(p => !evaluator.Supports(p));
             if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: this judging mode is not supported by `eval` yet");
             // Every language the samples need must be runnable here: say which is missing before judging anything.

@@ -27,12 +27,12 @@ public sealed class PythonJudge
         return reader.ReadToEnd();
     });
 
-    private readonly ProgramRunner _runner;
+    private readonly IProgramRunner _runner;
     private readonly Toolchain _python;
     private readonly int _batchSize;
     private long _sandboxCpuMicroseconds;
 
-    public PythonJudge(ProgramRunner runner, Toolchain python, int batchSize = 100)
+    public PythonJudge(IProgramRunner runner, Toolchain python, int batchSize = 100)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(python);
@@ -45,7 +45,7 @@ public sealed class PythonJudge
     public TimeSpan SandboxCpuTime => TimeSpan.FromMicroseconds(Interlocked.Read(ref _sandboxCpuMicroseconds));
 
     /// <summary>The runner whose sandboxes this judge uses.</summary>
-    public ProgramRunner Runner => _runner;
+    public IProgramRunner Runner => _runner;
 
     /// <summary>Identifies the harness and interpreter in cache keys: a new harness or Python never reuses old verdicts.</summary>
     public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(HarnessSource.Value + "\0" + _python.Fingerprint)))[..16];

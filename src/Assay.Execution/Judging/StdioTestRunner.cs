@@ -11,7 +11,7 @@ namespace Assay.Execution.Judging;
 /// <param name="Toolchain">The program's language.</param>
 /// <param name="Source">The whole program.</param>
 /// <param name="Judge">The tests and how outputs are compared.</param>
-/// <param name="TimeLimitSeconds">CPU-time limit of each test run (the wall-clock backstop is 2× + 1 s).</param>
+/// <param name="TimeLimitSeconds">CPU-time limit of each test run (wall-clock backstop: <see cref="TimeLimitPolicy.WallBackstop"/>).</param>
 /// <param name="Checker">The checker's toolchain, when the judge's rule is <see cref="OutputMatch.Checker"/>.</param>
 /// <param name="RunAllTests">Run every test even after one failed (default: stop at the first failure).</param>
 public sealed record StdioProgram(Toolchain Toolchain, string Source, StdioJudge Judge, double TimeLimitSeconds, Toolchain? Checker = null,
@@ -26,9 +26,9 @@ public sealed record StdioProgram(Toolchain Toolchain, string Source, StdioJudge
 public sealed class StdioTestRunner
 {
     private const int ShownBytes = 300;
-    private readonly ProgramRunner _runner;
+    private readonly IProgramRunner _runner;
 
-    public StdioTestRunner(ProgramRunner runner)
+    public StdioTestRunner(IProgramRunner runner)
     {
         ArgumentNullException.ThrowIfNull(runner);
         _runner = runner;
@@ -57,6 +57,8 @@ public sealed class StdioTestRunner
                 TestsTotal = judge.Tests.Count,
                 TestsPassed = 0,
                 Isolated = true,
+                // A compiler that ran out of time on a busy machine may not next time.
+                Transient = compile.Status == RunStatus.TimeLimit,
             };
         }
         PreparedProgram? checker = null;
@@ -69,11 +71,7 @@ public sealed class StdioTestRunner
                 return Fault("the problem's checker does not compile: " + Tail(checker.Compile?.Stderr), judge);
         }
 
-        var limits = program.Toolchain.RunLimits(ResourceLimits.Default) with
-        {
-            CpuTime = TimeSpan.FromSeconds(program.TimeLimitSeconds),
-            WallTime = TimeSpan.FromSeconds(program.TimeLimitSeconds * 2 + 1),
-        };
+        var limits = TimeLimitPolicy.Apply(program.Toolchain.RunLimits(ResourceLimits.Default), program.TimeLimitSeconds);
         var outcomes = new TestOutcome?[judge.Tests.Count];
         var ran = new ProcessReport?[judge.Tests.Count];
         var next = 0;

@@ -13,7 +13,7 @@ namespace Assay.Execution.Running;
 /// distinct content (a content-addressed cache shared by every run of this process and later ones), and
 /// runs the result with the toolchain's limits and the caller's overrides.
 /// </summary>
-public sealed class ProgramRunner : IDisposable
+public sealed class ProgramRunner : IProgramRunner, IDisposable
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

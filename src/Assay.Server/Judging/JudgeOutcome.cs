@@ -4,7 +4,8 @@ using Assay.Core.Problems;
 namespace Assay.Server.Judging;
 
 /// <summary>One item for the dispatcher: a program and its problem, with the per-test time limit.</summary>
-public sealed record JudgeWork(Problem Problem, string Program, double TimeLimitSeconds);
+/// <param name="AllTests">Judge every test even after one failed (presets that count passed tests).</param>
+public sealed record JudgeWork(Problem Problem, string Program, double TimeLimitSeconds, bool AllTests = false);
 
 /// <summary>What became of an item: a verdict, or why none could be had (never the candidate's fault).</summary>
 public sealed record JudgeOutcome(ProgramVerdict? Verdict, string? FailureStatus, string? FailureMessage)
