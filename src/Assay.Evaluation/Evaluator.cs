@@ -14,16 +14,22 @@ namespace Assay.Evaluation;
 public sealed class Evaluator
 {
     private readonly JudgingPipeline _pipeline;
+    private readonly IProgramRunner _runner;
 
     /// <summary>An evaluator whose Python problems use the given judge (and its runner for everything else).</summary>
     public Evaluator(PythonJudge judge, IVerdictStore store, EvaluationOptions options)
     {
         ArgumentNullException.ThrowIfNull(judge);
+        _runner = judge.Runner;
         _pipeline = new JudgingPipeline(judge.Runner, store, options, judge);
     }
 
     /// <summary>An evaluator on this runner; Python problems get a Python judge when there are any.</summary>
-    public Evaluator(IProgramRunner runner, IVerdictStore store, EvaluationOptions options) => _pipeline = new JudgingPipeline(runner, store, options);
+    public Evaluator(IProgramRunner runner, IVerdictStore store, EvaluationOptions options)
+    {
+        _runner = runner;
+        _pipeline = new JudgingPipeline(runner, store, options);
+    }
 
     /// <summary>True when some judging mode handles this problem's tests.</summary>
     public bool Supports(Problem problem) => _pipeline.Supports(problem);
@@ -47,7 +53,11 @@ public sealed class Evaluator
         var judged = await _pipeline.JudgeAsync(requests, progress, cancellationToken);
         var results = new SampleResult[samples.Count];
         for (var i = 0; i < samples.Count; i++)
-            results[i] = new SampleResult(samples[i], requests[i].Program, judged.Programs[i].Verdict, judged.Programs[i].FromStore);
+        {
+            var language = requests[i].Language ?? requests[i].Problem.Language;
+            results[i] = new SampleResult(samples[i], requests[i].Program, judged.Programs[i].Verdict, judged.Programs[i].FromStore,
+                _runner.Catalog.Find(language)?.Name ?? language);
+        }
         return new EvaluationResult(results, judged.Calibrations, judged.DistinctPrograms, judged.JudgedNow, clock.Elapsed);
     }
 }
