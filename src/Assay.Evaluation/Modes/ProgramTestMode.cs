@@ -146,7 +146,8 @@ internal sealed class ProgramTestMode(EvaluationContext context) : JudgingMode(c
             .Append(toolchain.Fingerprint).Append('\0')
             .Append(source).Append('\0')
             .Append(limitSeconds.ToString("R", CultureInfo.InvariantCulture));
+        if (judge.MemoryLimitKb is { } memoryKb) key.Append("\0memory:").Append(memoryKb);
         var id = idPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];
-        return (new TestProgramItem(id, toolchain, source, limitSeconds), null);
+        return (new TestProgramItem(id, toolchain, source, limitSeconds, judge.MemoryLimitKb), null);
     }
 }

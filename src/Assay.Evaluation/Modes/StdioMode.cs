@@ -125,7 +125,7 @@ internal sealed class StdioMode(EvaluationContext context) : JudgingMode(context
     {
         var judge = (StdioJudge)problem.Judge;
         return new StdioProgram(Toolchain(problem.Language), source, judge, limitSeconds,
-            judge.Checker is { } checker ? Toolchain(checker.Language) : null);
+            judge.Checker is { } checker ? Toolchain(checker.Language) : null, RunAllTests: judge.RunAllTests);
     }
 
     private Toolchain Toolchain(string language)
@@ -145,6 +145,7 @@ internal sealed class StdioMode(EvaluationContext context) : JudgingMode(context
             .Append(judge.Match).Append('\0').Append(judge.Tolerance.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
             .Append(program.TimeLimitSeconds.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
             .Append(program.RunAllTests).Append('\0');
+        if (judge.MemoryLimitKb is { } memoryKb) key.Append("memory:").Append(memoryKb).Append('\0');
         if (judge.Checker is { } checker)
             key.Append(program.Checker?.Fingerprint).Append('\0').Append(checker.Source).Append('\0');
         foreach (var test in judge.Tests)

@@ -12,7 +12,8 @@ namespace Assay.Execution.Judging;
 /// <param name="Toolchain">The language's toolchain.</param>
 /// <param name="Source">Candidate + tests + epilogue, as <see cref="TestProgramSource.Assemble"/> built it.</param>
 /// <param name="CpuLimitSeconds">CPU-time limit of the run (the compile has the toolchain's own limits).</param>
-public sealed record TestProgramItem(string Id, Toolchain Toolchain, string Source, double CpuLimitSeconds);
+/// <param name="MemoryLimitKb">Memory limit of the run, when the caller sets one; otherwise the toolchain's.</param>
+public sealed record TestProgramItem(string Id, Toolchain Toolchain, string Source, double CpuLimitSeconds, long? MemoryLimitKb = null);
 
 /// <summary>A verdict, and whether it may be stored (not when the cause may be gone next time: a sandbox fault, a compiler timeout).</summary>
 public sealed record TestProgramVerdict(ProgramVerdict Verdict, bool Storable);
@@ -74,6 +75,7 @@ public sealed class TestProgramJudge(ProgramRunner runner)
             // A backstop for programs that sleep or block: CPU time is the limit that counts.
             WallTime = TimeSpan.FromSeconds(3 * item.CpuLimitSeconds + 1),
         };
+        if (item.MemoryLimitKb is { } memoryKb) limits = limits with { MemoryKb = memoryKb };
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var run = await Runner.RunPreparedAsync(prepared, Encoding.UTF8.GetBytes(nonce + "\n"), limits, cancellationToken);
         var result = Classify(run, nonce);

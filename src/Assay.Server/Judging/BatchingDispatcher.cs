@@ -121,9 +121,10 @@ public sealed class BatchingDispatcher : BackgroundService
         var others = Interlocked.Increment(ref _runningBatches) - 1;
         try
         {
-            // One evaluator call per distinct time limit; they run side by side, sharing the sandboxes other batches leave.
+            // One evaluator call per distinct time and memory limit; they run side by side, sharing the sandboxes other batches leave.
             var sandboxes = Math.Max(1, _engine.Runner.Concurrency - others);
-            await Task.WhenAll(live.GroupBy(p => p.Work.TimeLimitSeconds).Select(g => JudgeGroupAsync(g.Key, g.ToList(), sandboxes)));
+            await Task.WhenAll(live.GroupBy(p => (p.Work.TimeLimitSeconds, p.Work.MemoryLimitKb))
+                .Select(g => JudgeGroupAsync(g.Key.TimeLimitSeconds, g.Key.MemoryLimitKb, g.ToList(), sandboxes)));
         }
         finally
         {
@@ -131,7 +132,7 @@ public sealed class BatchingDispatcher : BackgroundService
         }
     }
 
-    private async Task JudgeGroupAsync(double timeLimitSeconds, List<Pending> group, int sandboxes)
+    private async Task JudgeGroupAsync(double timeLimitSeconds, long memoryLimitKb, List<Pending> group, int sandboxes)
     {
         try
         {
@@ -144,7 +145,7 @@ public sealed class BatchingDispatcher : BackgroundService
                 problems.Add(pending.Work.Problem with { TaskId = id });
                 samples.Add(new Sample(id, 0, pending.Work.Program, IsSolution: true));
             }
-            var evaluator = _engine.EvaluatorFor(timeLimitSeconds, group.Count, sandboxes);
+            var evaluator = _engine.EvaluatorFor(timeLimitSeconds, memoryLimitKb, group.Count, sandboxes);
             var result = await evaluator.EvaluateAsync(problems, samples, null, _abort.Token);
             for (var i = 0; i < group.Count; i++) Finish(group[i], JudgeOutcome.Judged(result.Samples[i].Verdict), started: true);
         }

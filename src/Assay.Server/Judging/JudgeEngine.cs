@@ -42,14 +42,15 @@ public sealed class JudgeEngine : IAsyncDisposable
     /// An evaluator for one batch of <paramref name="items"/> items with this per-test limit. Python batches are
     /// split evenly over the <paramref name="sandboxes"/> this batch may count on (the others are busy with other
     /// batches): every sandbox start is amortised over as many candidates as possible without leaving a core idle.
+    /// Candidates in the Python harness run one at a time in a judging sandbox of <paramref name="memoryLimitKb"/>.
     /// </summary>
-    public Evaluator EvaluatorFor(double timeLimitSeconds, int items, int sandboxes)
+    public Evaluator EvaluatorFor(double timeLimitSeconds, long memoryLimitKb, int items, int sandboxes)
     {
         var options = new EvaluationOptions { FixedTimeLimitSeconds = timeLimitSeconds, Isolation = JudgeIsolation.Batch };
         if (_python.Value is not { } python) return new Evaluator(Runner, _store, options);
         var share = Math.Clamp(sandboxes, 1, Runner.Concurrency);
         var perSandbox = Math.Clamp((items + share - 1) / share, 1, 100);
-        return new Evaluator(new PythonJudge(Runner, python, perSandbox), _store, options);
+        return new Evaluator(new PythonJudge(Runner, python, perSandbox, memoryLimitKb), _store, options);
     }
 
     public async ValueTask DisposeAsync()
