@@ -54,8 +54,9 @@ internal sealed class ProgramTestMode(ModeContext context) : IJudgingMode
             .Append(toolchain.Fingerprint).Append('\0')
             .Append(source).Append('\0')
             .Append(limits.TimeLimitSeconds.ToString("R", CultureInfo.InvariantCulture));
+        if (judge.MemoryLimitKb is { } memoryKb) key.Append("\0memory:").Append(memoryKb);
         var id = (reference ? "reference:" : "") + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];
-        return Planned.Of(new TestProgramWork(new TestProgramItem(id, toolchain, source, limits.TimeLimitSeconds)));
+        return Planned.Of(new TestProgramWork(new TestProgramItem(id, toolchain, source, limits.TimeLimitSeconds, judge.MemoryLimitKb)));
     }
 
     /// <summary>Judges items with all of the runner's sandboxes busy.</summary>

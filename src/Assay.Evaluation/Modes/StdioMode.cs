@@ -38,7 +38,7 @@ internal sealed class StdioMode(ModeContext context) : IJudgingMode
         if (Toolchain(language, out var why) is not { } toolchain) return Planned.Refused(why!);
         Toolchain? checker = null;
         if (judge.Checker is { } spec && (checker = Toolchain(spec.Language, out why)) is null) return Planned.Refused("the problem's checker: " + why);
-        var stdio = new StdioProgram(toolchain, program, judge, limits.TimeLimitSeconds, checker, RunAllTests: reference || options.AllTests);
+        var stdio = new StdioProgram(toolchain, program, judge, limits.TimeLimitSeconds, checker, RunAllTests: reference || options.AllTests || judge.RunAllTests);
         return Planned.Of(new StdioWork(Key(stdio, reference ? "reference:" : ""), stdio));
     }
 
@@ -86,6 +86,7 @@ internal sealed class StdioMode(ModeContext context) : IJudgingMode
             .Append(judge.Match).Append('\0').Append(judge.Tolerance.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
             .Append(program.TimeLimitSeconds.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
             .Append(program.RunAllTests).Append('\0');
+        if (judge.MemoryLimitKb is { } memoryKb) key.Append("memory:").Append(memoryKb).Append('\0');
         if (judge.Checker is { } checker)
             key.Append(program.Checker?.Fingerprint).Append('\0').Append(checker.Source).Append('\0');
         foreach (var test in judge.Tests)

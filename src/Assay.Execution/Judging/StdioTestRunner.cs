@@ -21,7 +21,8 @@ public sealed record StdioProgram(Toolchain Toolchain, string Source, StdioJudge
 /// Judges programs on stdin/stdout tests: the program is prepared (compiled) once, then run in a fresh sandbox
 /// per test with the test's input on stdin; its stdout is compared outside the sandbox, or by the problem's
 /// checker in a sandbox of its own. A test passes only when the program exits with status 0 and its output
-/// matches: printing the right answer and then crashing is a runtime error.
+/// matches: printing the right answer and then crashing is a runtime error (unless the judge's rule, like DeepCoder's,
+/// judges the output whatever the exit status: <see cref="StdoutComparison.JudgesOutputOfFailedRuns"/>).
 /// </summary>
 public sealed class StdioTestRunner
 {
@@ -72,6 +73,7 @@ public sealed class StdioTestRunner
         }
 
         var limits = TimeLimitPolicy.Apply(program.Toolchain.RunLimits(ResourceLimits.Default), program.TimeLimitSeconds);
+        if (judge.MemoryLimitKb is { } memoryKb) limits = limits with { MemoryKb = memoryKb };
         var outcomes = new TestOutcome?[judge.Tests.Count];
         var ran = new ProcessReport?[judge.Tests.Count];
         var next = 0;
@@ -86,7 +88,7 @@ public sealed class StdioTestRunner
                 outcomes[i] = outcome;
                 ran[i] = report;
             }));
-            if (!program.RunAllTests && wave.Any(i => !outcomes[i]!.Passed)) break;
+            if (!program.RunAllTests && !judge.RunAllTests && wave.Any(i => !outcomes[i]!.Passed)) break;
         }
         return Summarise(judge, outcomes, ran);
     }
@@ -95,7 +97,9 @@ public sealed class StdioTestRunner
         ResourceLimits limits, CancellationToken cancellationToken)
     {
         var report = await _runner.RunPreparedAsync(prepared, Encoding.UTF8.GetBytes(test.Input), limits, cancellationToken);
-        if (report.Status != RunStatus.Ok)
+        var judged = report.Status == RunStatus.Ok
+            || (report.Status is RunStatus.RuntimeError or RunStatus.MemoryLimit && StdoutComparison.JudgesOutputOfFailedRuns(judge.Match));
+        if (!judged)
         {
             var why = report.Status switch
             {

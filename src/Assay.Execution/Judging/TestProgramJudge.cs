@@ -12,7 +12,8 @@ namespace Assay.Execution.Judging;
 /// <param name="Toolchain">The language's toolchain.</param>
 /// <param name="Source">Candidate + tests + epilogue, as <see cref="TestProgramSource.Assemble"/> built it.</param>
 /// <param name="CpuLimitSeconds">CPU-time limit of the run (the compile has the toolchain's own limits).</param>
-public sealed record TestProgramItem(string Id, Toolchain Toolchain, string Source, double CpuLimitSeconds);
+/// <param name="MemoryLimitKb">Memory limit of the run, when the caller sets one; otherwise the toolchain's.</param>
+public sealed record TestProgramItem(string Id, Toolchain Toolchain, string Source, double CpuLimitSeconds, long? MemoryLimitKb = null);
 
 /// <summary>
 /// Judges programs whose tests are a program in their own language (HumanEval-X, MultiPL-E, MBXP): compiles the
@@ -67,6 +68,7 @@ public sealed class TestProgramJudge(IProgramRunner runner)
         }
 
         var limits = TimeLimitPolicy.Apply(item.Toolchain.RunLimits(ResourceLimits.Default), item.CpuLimitSeconds);
+        if (item.MemoryLimitKb is { } memoryKb) limits = limits with { MemoryKb = memoryKb };
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var run = await Runner.RunPreparedAsync(prepared, Encoding.UTF8.GetBytes(nonce + "\n"), limits, cancellationToken);
         return Classify(run, nonce);

@@ -120,9 +120,10 @@ public sealed class BatchingDispatcher : BackgroundService
         var others = Interlocked.Increment(ref _runningBatches) - 1;
         try
         {
-            // One pipeline call per distinct time limit; they run side by side, sharing the sandboxes other batches leave.
+            // One pipeline call per distinct time and memory limit; they run side by side, sharing the sandboxes other batches leave.
             var sandboxes = Math.Max(1, _engine.Runner.Concurrency - others);
-            await Task.WhenAll(live.GroupBy(p => p.Work.TimeLimitSeconds).Select(g => JudgeGroupAsync(g.Key, g.ToList(), sandboxes)));
+            await Task.WhenAll(live.GroupBy(p => (p.Work.TimeLimitSeconds, p.Work.MemoryLimitKb))
+                .Select(g => JudgeGroupAsync(g.Key.TimeLimitSeconds, g.Key.MemoryLimitKb, g.ToList(), sandboxes)));
         }
         finally
         {
@@ -130,13 +131,13 @@ public sealed class BatchingDispatcher : BackgroundService
         }
     }
 
-    private async Task JudgeGroupAsync(double timeLimitSeconds, List<Pending> group, int sandboxes)
+    private async Task JudgeGroupAsync(double timeLimitSeconds, long memoryLimitKb, List<Pending> group, int sandboxes)
     {
         try
         {
             // Each item is its own request: equal programs against equal tests are still judged once (content keys).
-            var requests = group.Select(p => new JudgeRequest(p.Work.Problem, p.Work.Program, AllTests: p.Work.AllTests)).ToList();
-            var pipeline = _engine.PipelineFor(timeLimitSeconds, group.Count, sandboxes);
+            var requests = group.Select(p => new JudgeRequest(p.Work.Problem, p.Work.Program)).ToList();
+            var pipeline = _engine.PipelineFor(timeLimitSeconds, memoryLimitKb, group.Count, sandboxes);
             var result = await pipeline.JudgeAsync(requests, null, _abort.Token);
             for (var i = 0; i < group.Count; i++) Finish(group[i], JudgeOutcome.Judged(result.Programs[i].Verdict), started: true);
         }

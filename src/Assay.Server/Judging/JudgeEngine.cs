@@ -43,14 +43,15 @@ public sealed class JudgeEngine : IAsyncDisposable
     /// The judging pipeline for one batch of <paramref name="items"/> items with this per-test limit. Python batches
     /// are split evenly over the <paramref name="sandboxes"/> this batch may count on (the others are busy with other
     /// batches): every sandbox start is amortised over as many candidates as possible without leaving a core idle.
+    /// Candidates in the Python harness run one at a time in a judging sandbox of <paramref name="memoryLimitKb"/>.
     /// </summary>
-    public JudgingPipeline PipelineFor(double timeLimitSeconds, int items, int sandboxes)
+    public JudgingPipeline PipelineFor(double timeLimitSeconds, long memoryLimitKb, int items, int sandboxes)
     {
         var options = new EvaluationOptions { TimeLimit = TimeSpan.FromSeconds(timeLimitSeconds), Isolation = JudgeIsolation.Batch };
         if (_python.Value is not { } python) return new JudgingPipeline(Runner, _store, options);
         var share = Math.Clamp(sandboxes, 1, Runner.Concurrency);
         var perSandbox = Math.Clamp((items + share - 1) / share, 1, 100);
-        return new JudgingPipeline(Runner, _store, options, new PythonJudge(Runner, python, perSandbox));
+        return new JudgingPipeline(Runner, _store, options, new PythonJudge(Runner, python, perSandbox, memoryLimitKb));
     }
 
     public async ValueTask DisposeAsync()
