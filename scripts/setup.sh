@@ -26,7 +26,30 @@ wanted=(
   "/usr/share/lua/5.4/luaunit.lua:lua-unit"
   "/usr/include/openssl/md5.h:libssl-dev"
   "/usr/include/boost/any.hpp:libboost-dev"
+  "perl:perl"
+  "/usr/share/perl5/Test/Deep.pm:libtest-deep-perl"
+  "/usr/share/perl5/Data/Compare.pm:libdata-compare-perl"
+  "Rscript:r-base-core"
+  "racket:racket"
+  "gdc:gdc"
+  "/usr/share/scala-2.*/lib/scala-compiler.jar:scala"
+  "/usr/share/kotlin/kotlinc/lib/kotlin-compiler.jar:kotlin"
+  "ocamlopt:ocaml-nox"
+  "ghc:ghc"
+  "gfortran:gfortran"
+  "fpc:fp-compiler"
+  "sbcl:sbcl"
+  "tclsh:tcl"
+  "erlc:erlang-nox"
+  "elixir:elixir"
+  "nim:nim"
+  "gnatmake:gnat"
+  "gawk:gawk"
+  "/usr/share/java/clojure.jar:clojure"
+  "crystal:crystal"
 )
+# Julia and Swift have toolchain files marked `unavailable`: Debian 12 packages neither (its `swift` is
+# OpenStack's object store), so there is nothing to install for them.
 missing=()
 for entry in "${wanted[@]}"; do
   cmd="${entry%%:*}"; pkg="${entry##*:}"

@@ -4,7 +4,8 @@ using Assay.Core.Problems;
 namespace Assay.Evaluation;
 
 /// <summary>One sample's verdict, with the program that was judged.</summary>
-public sealed record SampleResult(Sample Sample, string Program, ProgramVerdict Verdict, bool FromStore);
+/// <param name="Language">The language the program was judged in (the toolchain's name when one is known).</param>
+public sealed record SampleResult(Sample Sample, string Program, ProgramVerdict Verdict, bool FromStore, string Language = "");
 
 /// <summary>The per-test time limit a problem got, and how its reference solution fared when measured.</summary>
 /// <param name="TestLimits">Per-test limits, for problems whose tests are timed one by one (input/output tests).</param>

@@ -8,8 +8,22 @@ public sealed record ServeOptions
     /// <summary>0 picks a free port; the address is printed once listening.</summary>
     public int Port { get; init; } = 8080;
 
-    /// <summary>Sandboxes at once (default: the number of cores).</summary>
+    /// <summary>
+    /// Programs judged at once for `/v1/score` and `/get_reward` (default: the number of cores): judged programs
+    /// are mostly CPU-bound, and their CPU-time limits and wall-clock backstops assume a core each.
+    /// </summary>
     public int Concurrency { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Sandboxes `/run_code` may hold at once, besides the judging ones (default <see cref="DefaultRunCodeSandboxes"/>):
+    /// a run there mostly waits (a program sleeping or blocked until its limit, a client sending one request per
+    /// test), so its sandboxes are not bounded by cores. Each run's `run_timeout` is a wall-clock limit, as in
+    /// SandboxFusion, so many CPU-bound runs at once share the cores and each still ends at its `run_timeout`.
+    /// </summary>
+    public int RunCodeSandboxes { get; init; } = DefaultRunCodeSandboxes;
+
+    /// <summary>verl's client keeps at most 64 requests in flight by default (`sandbox_fusion.max_concurrent`).</summary>
+    public static int DefaultRunCodeSandboxes => Math.Max(64, 4 * Environment.ProcessorCount);
 
     /// <summary>
     /// Items (native and OpenRLHF) and `/run_code` runs admitted but not finished, at most; past it a request
@@ -32,8 +46,12 @@ public sealed record ServeOptions
     /// <summary>Deadline of a request that names none: past it, items not yet started are given up (an infra error).</summary>
     public TimeSpan DefaultDeadline { get; init; } = TimeSpan.FromSeconds(300);
 
-    /// <summary>`/run_code`'s deadline for waiting for a sandbox: verl's client gives up after 30 s and retries only a 504.</summary>
-    public TimeSpan RunCodeQueueDeadline { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// `/run_code`'s deadline for waiting for a sandbox, after which it answers 504: verl's client waits
+    /// compile_timeout + run_timeout + 10 s for an answer and retries only a 504, so a run that waited longer than
+    /// about 10 s and then used its whole limit would answer a client that has given up (an API error for verl).
+    /// </summary>
+    public TimeSpan RunCodeQueueDeadline { get; init; } = TimeSpan.FromSeconds(8);
 
     /// <summary>On shutdown, how long admitted work may take to finish before the process stops anyway.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
@@ -46,6 +64,7 @@ public sealed record ServeOptions
     {
         if (Port is < 0 or > 65535) return "--port must be between 0 and 65535";
         if (Concurrency is < 1 or > 256) return "--concurrency must be between 1 and 256";
+        if (RunCodeSandboxes is < 1 or > 1024) return "--run-code-sandboxes must be between 1 and 1024";
         if (MaxQueuedItems < 1) return "--max-queue must be at least 1";
         if (MaxItemsPerRequest < 1) return "--max-items must be at least 1";
         if (MaxRequestBytes < 1024) return "--max-request-mb must be positive";

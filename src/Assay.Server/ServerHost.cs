@@ -32,13 +32,18 @@ public static class ServerHost
             var sandboxes = runner;
             if (sandboxes is null)
             {
-                var (created, problem) = ProgramRunner.Create(o.Concurrency);
+                var (created, problem) = ProgramRunner.Create(o.Concurrency, sandboxes: o.Concurrency + o.RunCodeSandboxes);
                 sandboxes = created ?? throw new InvalidOperationException("the sandbox is unavailable: " + problem);
             }
             return new JudgeEngine(sandboxes, store ?? new NoVerdictStore());
         });
         services.AddSingleton(sp => new AdmissionGate(sp.GetRequiredService<ServeOptions>().MaxQueuedItems));
-        services.AddSingleton(sp => new RunSlots(sp.GetRequiredService<JudgeEngine>().Runner.Concurrency));
+        services.AddSingleton(sp =>
+        {
+            // /run_code takes the sandboxes beyond the judging ones, so it never holds those judging needs.
+            var runner = sp.GetRequiredService<JudgeEngine>().Runner;
+            return new RunSlots(Math.Max(1, Math.Min(sp.GetRequiredService<ServeOptions>().RunCodeSandboxes, runner.Sandboxes - runner.Concurrency)));
+        });
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<BatchingDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<BatchingDispatcher>());
@@ -122,6 +127,7 @@ public static class ServerHost
         return new ServeOptions
         {
             Concurrency = section.GetValue("Concurrency", defaults.Concurrency),
+            RunCodeSandboxes = section.GetValue("RunCodeSandboxes", defaults.RunCodeSandboxes),
             MaxQueuedItems = section.GetValue("MaxQueuedItems", defaults.MaxQueuedItems),
             MaxItemsPerRequest = section.GetValue("MaxItemsPerRequest", defaults.MaxItemsPerRequest),
             MaxRequestBytes = section.GetValue("MaxRequestBytes", defaults.MaxRequestBytes),

@@ -122,7 +122,7 @@ public sealed class StoreTests : IDisposable
         IReadOnlyList<Sample> samples = SampleFile.Load(samplesPath, problems, SampleFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>());
         var db = _dir.PathOf("verdicts.db");
         // A fixed limit: no calibration, so the store holds sample verdicts only.
-        var options = new EvaluationOptions { Isolation = JudgeIsolation.Batch, FixedTimeLimitSeconds = 2 };
+        var options = new EvaluationOptions { Isolation = JudgeIsolation.Batch, TimeLimit = TimeSpan.FromSeconds(2) };
 
         var (runner, problem) = ProgramRunner.Create(concurrency: 1);
         Assert.True(runner is not null, problem);

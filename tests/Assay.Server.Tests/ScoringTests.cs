@@ -1,24 +1,50 @@
+using Assay.Core.Problems;
 using Assay.Server.Admission;
 using Assay.Server.Scoring;
 
 namespace Assay.Server.Tests;
 
-/// <summary>The scoring rules and the admission gate on their own.</summary>
+/// <summary>
+/// The scoring presets and the admission gate on their own. Every preset row is worked out from the trainer's
+/// published code: verl `verl/utils/reward_score/sandbox_fusion/__init__.py::compute_score` (and `utils.py`),
+/// rllm `rllm/rewards/code_reward.py::extract_code_from_model` and `check_correctness`, NeMo-RL
+/// `nemo_rl/environments/code_test_environment.py::extract_code` and `verify`, open-r1
+/// `src/open_r1/rewards.py::extract_code`, `code_reward` and `binary_code_reward`.
+/// </summary>
 public sealed class ScoringTests
 {
     [Theory]
-    [InlineData("verl", 12, "TTTFTTTTTTFF", 0.9)]        // the first ten count: 9 of 10
-    [InlineData("verl", 3, "TFT", 2.0 / 3)]             // fewer than ten: all of them
-    [InlineData("fraction", 12, "TTTFTTTTTTFF", 9.0 / 12)]
-    [InlineData("deepcoder", 4, "TTTT", 1.0)]
-    [InlineData("deepcoder", 4, "TTTF", 0.0)]
-    [InlineData("nemo_rl", 2, "T", 0.0)]                 // a test that never ran has not passed
-    [InlineData("openr1_binary", 100, "", 0.0)]
-    [InlineData("openr1_code", 5, "TTFFT", 0.6)]
-    public void Presets_score_per_test_outcomes_as_their_trainers_do(string preset, int total, string outcomes, double expected)
+    [InlineData("verl", FenceRule.PythonElseFirstBlock, OutputMatch.ExactUpToTrailingNewlines, TestSelection.FirstTen, ScoreRule.Fraction, false)]
+    [InlineData("deepcoder", FenceRule.LastBlock, OutputMatch.TacoLenient, TestSelection.LongestFifteen, ScoreRule.AllOrNothing, false)]
+    [InlineData("nemo_rl", FenceRule.FirstBlockElseWhole, OutputMatch.StrippedEqual, TestSelection.All, ScoreRule.AllOrNothing, false)]
+    [InlineData("openr1_code", FenceRule.LastLanguageBlock, OutputMatch.StrippedLinePrefix, TestSelection.All, ScoreRule.Fraction, true)]
+    [InlineData("openr1_binary", FenceRule.LastLanguageBlock, OutputMatch.StrippedLinePrefix, TestSelection.All, ScoreRule.AboveNinetyNinePercent, true)]
+    [InlineData("fraction", FenceRule.LastBlockElseWhole, OutputMatch.Tokens, TestSelection.All, ScoreRule.Fraction, false)]
+    [InlineData("all_or_nothing", FenceRule.LastBlockElseWhole, OutputMatch.Tokens, TestSelection.All, ScoreRule.AllOrNothing, false)]
+    public void Each_preset_is_its_trainers_rule(string name, FenceRule extraction, OutputMatch compare, TestSelection selection, ScoreRule score,
+        bool timeOutScoresZero) =>
+        Assert.Equal(new ScoringPreset(name, extraction, compare, selection, score, timeOutScoresZero), ScoringPreset.Find(name));
+
+    /// <summary>Outcomes of the judged tests: T passed, F failed, O timed out.</summary>
+    [Theory]
+    [InlineData("verl", "TFTTTTTTTT", 0.9)]           // the first ten are all that is judged: 9 of 10
+    [InlineData("verl", "TFT", 2.0 / 3)]              // fewer than ten: all of them
+    [InlineData("verl", "FTTTTTTTT", 8.0 / 9)]        // a first failure does not hide the later passes
+    [InlineData("fraction", "FTTTTTTTT", 8.0 / 9)]
+    [InlineData("fraction", "TOT", 2.0 / 3)]          // a time-out is one failed test
+    [InlineData("deepcoder", "TTTT", 1.0)]
+    [InlineData("deepcoder", "TTTF", 0.0)]
+    [InlineData("nemo_rl", "TTTTTTTTTF", 0.0)]
+    [InlineData("all_or_nothing", "TTT", 1.0)]
+    [InlineData("openr1_code", "TTFFT", 0.6)]
+    [InlineData("openr1_code", "TTTTO", 0.0)]         // an uncaught TimeoutExpired: the whole script fails, the reward is 0
+    [InlineData("openr1_binary", "TTTTTTTTTT", 1.0)]
+    [InlineData("openr1_binary", "TTTTTTTTTF", 0.0)]  // 0.9 is not above 0.99
+    [InlineData("openr1_binary", "", 0.0)]
+    public void Presets_turn_per_test_outcomes_into_their_trainers_number(string preset, string outcomes, double expected)
     {
         var passed = outcomes.Select(c => c == 'T').ToList();
-        Assert.Equal(expected, ScoringPreset.Find(preset)!.ScoreOf(passed, total), 9);
+        Assert.Equal(expected, ScoringPreset.Find(preset)!.ScoreOf(passed, outcomes.Length, timedOut: outcomes.Contains('O')), 9);
     }
 
     [Fact]
@@ -27,17 +53,54 @@ public sealed class ScoringTests
         var preset = ScoringPreset.OpenR1Binary;
         Assert.Equal(1.0, preset.ScoreOf(Enumerable.Repeat(true, 100).ToList(), 100));
         Assert.Equal(0.0, preset.ScoreOf(Enumerable.Repeat(true, 99).Append(false).ToList(), 100));
+        Assert.Equal(1.0, preset.ScoreOf(Enumerable.Repeat(true, 200).Append(false).ToList(), 201)); // 0.995
+    }
+
+    [Fact]
+    public void Presets_judge_the_tests_their_trainers_count()
+    {
+        Assert.Equal(Enumerable.Range(0, 10), ScoringPreset.Verl.Select(12));
+        Assert.Equal(Enumerable.Range(0, 4), ScoringPreset.Verl.Select(4));
+        Assert.Equal(Enumerable.Range(0, 12), ScoringPreset.Fraction.Select(12));
+        // DeepCoder keeps the 15 longest inputs (ties: the earlier test), and nothing is dropped at 15 or fewer.
+        var lengths = Enumerable.Range(0, 20).Select(i => i % 5).ToList();
+        var kept = ScoringPreset.DeepCoder.Select(20, lengths);
+        Assert.Equal(15, kept.Count);
+        Assert.DoesNotContain(kept, i => lengths[i] == 0);
+        Assert.Equal(kept.Order(), kept);
+        Assert.Equal(Enumerable.Range(0, 15), ScoringPreset.DeepCoder.Select(15, lengths));
+        Assert.True(ScoringPreset.Verl.CountsEveryTest);
+        Assert.False(ScoringPreset.DeepCoder.CountsEveryTest);
     }
 
     [Theory]
-    [InlineData(FenceRule.PythonElseFirstBlock, "```js\nA\n```\n```python\nB\n```\n```python\nC\n```", "\nC\n")] // verl keeps the newline after the tag
+    // verl: after the last "```python" up to the next fence (the newline after the tag is kept) ...
+    [InlineData(FenceRule.PythonElseFirstBlock, "```js\nA\n```\n```python\nB\n```\n```python\nC\n```", "\nC\n")]
+    [InlineData(FenceRule.PythonElseFirstBlock, "```python3\nA\n```", "3\nA\n")]
+    // ... else between the first two fences, a first line of letters dropped ...
     [InlineData(FenceRule.PythonElseFirstBlock, "```js\nA\n```\n```cpp\nB\n```", "A\n")]
+    [InlineData(FenceRule.PythonElseFirstBlock, "```c++\nA\n```", "c++\nA\n")]
+    [InlineData(FenceRule.PythonElseFirstBlock, "```\nA\n```", "\nA\n")]
+    [InlineData(FenceRule.PythonElseFirstBlock, "```print(1)```", "print(1)")]
+    [InlineData(FenceRule.PythonElseFirstBlock, "text ```\nA", "\nA")]
+    // ... else no code at all.
     [InlineData(FenceRule.PythonElseFirstBlock, "no fence", null)]
-    [InlineData(FenceRule.LastBlock, "```\nA\n```\n```py\nB\n```", "B\n")]
+    // DeepCoder: the last block whose tag is a word (or absent), stripped.
+    [InlineData(FenceRule.LastBlock, "```\nA\n```\n```py\nB\n```", "B")]
+    [InlineData(FenceRule.LastBlock, "```python\n  A  \n```", "A")]
+    [InlineData(FenceRule.LastBlock, "```c++\nA\n```", null)]
+    [InlineData(FenceRule.LastBlock, "```\nA", null)]
     [InlineData(FenceRule.LastBlock, "plain", null)]
-    [InlineData(FenceRule.FirstBlockElseWhole, "plain", "plain")]
-    [InlineData(FenceRule.LastLanguageBlock, "```py\nA\n```", null)]
+    // NeMo-RL: the first ```python block, else the first bare block, else everything; stripped; empty is no code.
+    [InlineData(FenceRule.FirstBlockElseWhole, "plain  ", "plain")]
+    [InlineData(FenceRule.FirstBlockElseWhole, "```js\nA\n```\n```python\nB\n```", "B")]
+    [InlineData(FenceRule.FirstBlockElseWhole, "```python  \nB\n```", "B")]
+    [InlineData(FenceRule.FirstBlockElseWhole, "```cpp\nA\n```", "```cpp\nA\n```")]
+    [InlineData(FenceRule.FirstBlockElseWhole, "```python\n\n```", null)]
+    // open-r1: the last "```python\n" block, else the empty program (which it runs).
     [InlineData(FenceRule.LastLanguageBlock, "```python\nA\n```\n```python\nB\n```", "B\n")]
+    [InlineData(FenceRule.LastLanguageBlock, "```py\nA\n```", "")]
+    [InlineData(FenceRule.LastLanguageBlock, "```python \nA\n```", "")]
     [InlineData(FenceRule.LastBlockElseWhole, "x = 1", "x = 1")]
     public void Code_is_found_by_each_trainers_rule(FenceRule rule, string completion, string? expected) =>
         Assert.Equal(expected, CodeExtraction.Extract(completion, rule, "python"));

@@ -174,7 +174,7 @@ internal static partial class ServeLoadBenchmark
     private static async Task<(double Seconds, int MisScored)> InProcessAsync(ProgramRunner runner, IReadOnlyList<LoadItem> items, double timeLimit,
         CancellationToken cancellationToken)
     {
-        var evaluator = new Evaluator(runner, new NoVerdictStore(), new EvaluationOptions { FixedTimeLimitSeconds = timeLimit });
+        var evaluator = new Evaluator(runner, new NoVerdictStore(), new EvaluationOptions { TimeLimit = TimeSpan.FromSeconds(timeLimit) });
         var samples = items.Select(i => new Sample(LoadItem.Problem.TaskId, i.Index, i.Code, IsSolution: true)).ToList();
         var clock = Stopwatch.StartNew();
         var result = await evaluator.EvaluateAsync([LoadItem.Problem], samples, null, cancellationToken);

@@ -35,28 +35,39 @@ internal static class EvalCommand
         var floor = new Option<double>("--time-limit-floor") { Description = "Smallest calibrated per-test limit in seconds.", DefaultValueFactory = _ => 0.5 };
         var badRecords = new Option<BadRecordPolicy>("--on-bad-record") { Description = "stop at the first malformed line, or skip (and report) it.", DefaultValueFactory = _ => BadRecordPolicy.Stop };
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
+        var language = new Option<string?>("--language", "-l") { Description = "Language of the samples for stdin/stdout problems (any alias; a sample's own `language` field wins)." };
         var command = new Command("eval", "Score samples against a benchmark's tests: pass@k, per-sample verdicts, a results file.")
         {
-            problems, samples, canonical, ks, output, json, store, noStore, problemFormat, sampleFormat, isolation, timeLimit, floor, badRecords, concurrency,
+            problems, samples, canonical, ks, output, json, store, noStore, problemFormat, sampleFormat, isolation, timeLimit, floor, badRecords, concurrency, language,
         };
         command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new EvalArguments(
             parse.GetValue(problems)!, parse.GetValue(samples), parse.GetValue(canonical), parse.GetValue(ks)!, parse.GetValue(output), parse.GetValue(json),
             parse.GetValue(store), parse.GetValue(noStore), parse.GetValue(problemFormat), parse.GetValue(sampleFormat),
             parse.GetValue(isolation), parse.GetValue(timeLimit), parse.GetValue(floor), parse.GetValue(badRecords),
-            parse.GetValue(concurrency)), cancellationToken));
+            parse.GetValue(concurrency), parse.GetValue(language)), cancellationToken));
         return command;
     }
 
     private sealed record EvalArguments(FileInfo Problems, FileInfo? Samples, bool Canonical, string Ks, FileInfo? Output, bool Json, FileInfo? Store,
         bool NoStore, ProblemFormat ProblemFormat, SampleFormat SampleFormat, JudgeIsolation Isolation, double? TimeLimit,
-        double Floor, BadRecordPolicy OnBadRecord, int? Concurrency);
+        double Floor, BadRecordPolicy OnBadRecord, int? Concurrency, string? Language);
 
     private static async Task<int> ExecuteAsync(CliConsole console, EvalArguments args, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         if (!CommandDefaults.TryParseKs(args.Ks, out var ks)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
-        if (args.TimeLimit is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 600 seconds");
-        if (args.Floor is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit-floor must be between 0 and 600 seconds");
+        if (args.TimeLimit is { } t && (!double.IsFinite(t) || t <= 0 || t > 600))
+            return await Fail(console, ExitCodes.BadInput, "--time-limit must be more than 0 and at most 600 seconds");
+        if (!double.IsFinite(args.Floor) || args.Floor <= 0 || args.Floor > 600)
+            return await Fail(console, ExitCodes.BadInput, "--time-limit-floor must be more than 0 and at most 600 seconds");
+        // Options are bound and checked before any file is read or anything is judged.
+        var options = new EvaluationOptions
+        {
+            Isolation = args.Isolation,
+            TimeLimit = args.TimeLimit is { } limit ? TimeSpan.FromSeconds(limit) : null,
+            TimeLimitFloor = TimeSpan.FromSeconds(args.Floor),
+        };
+        if (options.Validate() is { } invalid) return await Fail(console, ExitCodes.BadInput, invalid);
         if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
         if ((args.Samples is null) == !args.Canonical) return await Fail(console, ExitCodes.BadInput, "give either --samples FILE or --canonical (not both)");
 
@@ -67,7 +78,7 @@ internal static class EvalCommand
         {
             problems = ProblemFile.Load(args.Problems.FullName, args.ProblemFormat, args.OnBadRecord, bad);
             samples = args.Samples is { } sampleFile
-                ? SampleFile.Load(sampleFile.FullName, problems, args.SampleFormat, args.OnBadRecord, bad)
+                ? SampleFile.Load(sampleFile.FullName, problems, args.SampleFormat, args.OnBadRecord, bad, args.Language)
                 : CanonicalSamples(problems);
         }
         catch (BadRecordException ex)
@@ -92,17 +103,12 @@ internal static class EvalCommand
             await using IVerdictStore store = args.NoStore
                 ? new NoVerdictStore()
                 : await SqliteVerdictStore.OpenAsync(args.Store?.FullName ?? CommandDefaults.StorePath(), cancellationToken);
-            var evaluator = new Evaluator(runner, store, new EvaluationOptions
-            {
-                Isolation = args.Isolation,
-                FixedTimeLimitSeconds = args.TimeLimit,
-                TimeLimitFloorSeconds = args.Floor,
-            });
+            var evaluator = new Evaluator(runner, store, options);
             var unsupported = problems.FirstOrDefault(p => !evaluator.Supports(p));
             if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: this judging mode is not supported by `eval` yet");
             // Every language the samples need must be runnable here: say which is missing before judging anything.
-            var sampled = samples.Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
-            foreach (var language in problems.Where(p => sampled.Contains(p.TaskId)).Select(p => p.Language).Distinct(StringComparer.Ordinal))
+            var problemLanguage = problems.ToDictionary(p => p.TaskId, p => p.Language, StringComparer.Ordinal);
+            foreach (var language in samples.Select(s => s.Language ?? problemLanguage[s.TaskId]).Distinct(StringComparer.Ordinal))
             {
                 var resolved = runner.ResolveLanguage(language);
                 if (resolved?.Toolchain is null)
@@ -162,6 +168,11 @@ internal static class EvalCommand
         }
         foreach (var (k, value) in s.BasePassAtK ?? new Dictionary<int, double>())
             table.AddRow($"base pass@{k}", $"{value * 100:F2}  [grey](base tests only)[/]");
+        if (s.ByLanguage.Count > 1)
+        {
+            foreach (var (language, passAtK) in s.ByLanguage)
+                table.AddRow(Markup.Escape(language), string.Join("  ", passAtK.Select(p => $"pass@{p.Key} {p.Value * 100:F2}")));
+        }
         table.AddRow("problems / samples", $"{s.Problems} / {s.Samples}");
         table.AddRow("passed", s.Passed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (status, count) in s.StatusCounts.Where(c => c.Value > 0 && c.Key != "ok")) table.AddRow(Markup.Escape(status), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -192,6 +203,8 @@ internal static class EvalCommand
             ["judged_alone"] = s.Isolated,
             ["per_problem_pass_rate"] = s.PerProblemPassRate,
             ["reference_failures"] = s.ReferenceFailures,
+            ["by_language"] = s.ByLanguage.ToDictionary(l => l.Key, l => l.Value.ToDictionary(
+                p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => Math.Round(p.Value, 6))),
             ["bad_records"] = bad.Select(b => b.ToString()).ToList(),
             ["timing"] = new Dictionary<string, double>
             {

@@ -15,7 +15,7 @@ internal static class RunCommand
         var file = new Option<FileInfo?>("--file", "-f") { Description = "Source file to run." };
         var code = new Option<string?>("--code", "-c") { Description = "Source code given inline." };
         var stdin = new Option<FileInfo?>("--stdin") { Description = "File fed to the program's standard input." };
-        var timeLimit = new Option<double?>("--time-limit", "-t") { Description = "CPU time limit in seconds (wall limit: twice that, at least +1 s)." };
+        var timeLimit = new Option<double?>("--time-limit", "-t") { Description = "CPU time limit in seconds (wall-clock backstop: 3 × that + 1 s)." };
         var memoryLimit = new Option<long?>("--memory-limit", "-m") { Description = "Memory limit in MB." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the program's output." };
         var command = new Command("run", "Run one program in the sandbox and report how it ended.")
@@ -94,11 +94,7 @@ internal static class RunCommand
     private static ResourceLimits UserLimits(Toolchain toolchain, RunArguments args)
     {
         var limits = toolchain.RunLimits(ResourceLimits.Default);
-        if (args.TimeLimit is { } seconds)
-        {
-            var cpu = TimeSpan.FromSeconds(seconds);
-            limits = limits with { CpuTime = cpu, WallTime = TimeSpan.FromSeconds(Math.Max(seconds * 2, seconds + 1)) };
-        }
+        if (args.TimeLimit is { } seconds) limits = TimeLimitPolicy.Apply(limits, seconds);
         if (args.MemoryLimitMb is { } mb) limits = limits with { MemoryKb = mb * 1024 };
         return limits;
     }

@@ -21,7 +21,12 @@ internal static class ServeCommand
         var defaults = new ServeOptions();
         var port = new Option<int>("--port") { Description = "TCP port (0: any free port; the address is printed).", DefaultValueFactory = _ => defaults.Port };
         var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => defaults.Host };
-        var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
+        var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Programs judged at once for /v1/score and /get_reward (default: cores)." };
+        var runCodeSandboxes = new Option<int>("--run-code-sandboxes")
+        {
+            Description = "Sandboxes /run_code may hold at once, besides the judging ones (its runs mostly wait).",
+            DefaultValueFactory = _ => defaults.RunCodeSandboxes,
+        };
         var maxQueue = new Option<int>("--max-queue") { Description = "Items admitted and unfinished, at most; past it requests get 429 with Retry-After.", DefaultValueFactory = _ => defaults.MaxQueuedItems };
         var maxItems = new Option<int>("--max-items") { Description = "Items in one request, at most.", DefaultValueFactory = _ => defaults.MaxItemsPerRequest };
         var maxRequest = new Option<int>("--max-request-mb") { Description = "Request body size in MB, at most.", DefaultValueFactory = _ => (int)(defaults.MaxRequestBytes / (1024 * 1024)) };
@@ -29,7 +34,7 @@ internal static class ServeCommand
         var store = new Option<FileInfo?>("--store") { Description = "Verdict store (SQLite) to reuse verdicts across requests and restarts (default: none)." };
         var command = new Command("serve", "HTTP reward service for RL trainers: native /v1/score, SandboxFusion /run_code, OpenRLHF /get_reward.")
         {
-            port, host, concurrency, maxQueue, maxItems, maxRequest, drain, store,
+            port, host, concurrency, runCodeSandboxes, maxQueue, maxItems, maxRequest, drain, store,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -38,6 +43,7 @@ internal static class ServeCommand
                 Port = parse.GetValue(port),
                 Host = parse.GetValue(host)!,
                 Concurrency = parse.GetValue(concurrency) ?? Environment.ProcessorCount,
+                RunCodeSandboxes = parse.GetValue(runCodeSandboxes),
                 MaxQueuedItems = parse.GetValue(maxQueue),
                 MaxItemsPerRequest = parse.GetValue(maxItems),
                 MaxRequestBytes = parse.GetValue(maxRequest) * 1024L * 1024L,
@@ -53,7 +59,7 @@ internal static class ServeCommand
     {
         if (options.Validate() is { } bad) return await Fail(console, ExitCodes.BadInput, bad);
         if (!System.Net.IPAddress.TryParse(options.Host, out _)) return await Fail(console, ExitCodes.BadInput, $"--host must be an IP address, not `{options.Host}`");
-        var (runner, problem) = ProgramRunner.Create(options.Concurrency);
+        var (runner, problem) = ProgramRunner.Create(options.Concurrency, sandboxes: options.Concurrency + options.RunCodeSandboxes);
         if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
         var store = options.StorePath is { } path ? await SqliteVerdictStore.OpenAsync(path, cancellationToken) : null;
         await using var app = ServerHost.Build([], options, runner, store);
@@ -67,7 +73,8 @@ internal static class ServeCommand
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "?";
         await console.Out.WriteLineAsync(
-            $"assay serve: listening on {address} ({runner.Concurrency} sandboxes, queue {options.MaxQueuedItems} items): " +
+            $"assay serve: listening on {address} ({runner.Concurrency} judging sandboxes, {runner.Sandboxes - runner.Concurrency} for /run_code, " +
+            $"queue {options.MaxQueuedItems} items): " +
             "POST /v1/score, /run_code, /get_reward; GET /health, /metrics, /openapi/v1.json");
         await console.Out.FlushAsync(CancellationToken.None);
         // SIGTERM/SIGINT cancel the token: the host stops taking requests (503) and finishes admitted work first.

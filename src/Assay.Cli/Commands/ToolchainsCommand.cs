@@ -40,6 +40,7 @@ internal static class ToolchainsCommand
                     ["available"] = r.IsAvailable,
                     ["version"] = r.Toolchain?.Version,
                     ["compiled"] = r.Definition.Compile is not null,
+                    ["unsupported"] = r.Definition.Unavailable is not null,
                     ["problem"] = r.Problem,
                 });
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(rows));
@@ -51,7 +52,7 @@ internal static class ToolchainsCommand
                 table.AddRow(
                     Markup.Escape(r.Definition.Name),
                     Markup.Escape(string.Join(", ", r.Definition.Aliases)),
-                    r.Definition.Compile is null ? "interpreted" : "compiled",
+                    r.Definition.Unavailable is not null ? "unsupported" : r.Definition.Compile is null ? "interpreted" : "compiled",
                     r.Toolchain is { } t ? "[green]" + Markup.Escape(t.Version) + "[/]" : "[red]" + Markup.Escape(r.Problem ?? "") + "[/]");
             }
             console.Ui.Write(table);

@@ -17,7 +17,8 @@ internal sealed record EvaluationSummary(
     int FromStore,
     int Isolated,
     IReadOnlyList<string> ReferenceFailures,
-    IReadOnlyDictionary<int, double>? BasePassAtK)
+    IReadOnlyDictionary<int, double>? BasePassAtK,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<int, double>> ByLanguage)
 {
     public static EvaluationSummary From(EvaluationResult result, IEnumerable<int> ks)
     {
@@ -45,7 +46,13 @@ internal sealed record EvaluationSummary(
             result.Calibrations.Where(c => c.Reference is { Passed: false })
                 .Select(c => $"{c.TaskId}: {c.Reference!.Status.ToWireName()}{(c.Reference.Error is { } e ? " (" + e + ")" : "")}")
                 .ToList(),
-            BasePass(result, ks));
+            BasePass(result, ks),
+            // One problem file judged in several languages: pass@k per language, each over its own samples.
+            result.Samples.GroupBy(s => s.Language, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(
+                g => g.Key,
+                g => (IReadOnlyDictionary<int, double>)Core.Metrics.PassAtK.Mean(g.GroupBy(s => s.Sample.TaskId, StringComparer.Ordinal)
+                    .Select(p => (p.Count(), p.Count(s => s.Verdict.Passed))).ToList(), ks),
+                StringComparer.Ordinal));
     }
 
     /// <summary>EvalPlus reports the base tests alone too; only where verdicts say how base tests went.</summary>

@@ -8,7 +8,7 @@ namespace Assay.Core.Evaluation;
 /// Compares a program's standard output with the expected output under one <see cref="OutputMatch"/> rule.
 /// Pure functions: the stdin/stdout judge calls them outside the sandbox on the captured output.
 /// </summary>
-public static class StdoutComparison
+public static partial class StdoutComparison
 {
     /// <summary>
     /// True when <paramref name="actual"/> matches <paramref name="expected"/>; otherwise false with a short
@@ -23,15 +23,28 @@ public static class StdoutComparison
             OutputMatch.Exact => CompareExact(actual, expected),
             OutputMatch.Tokens => CompareTokens(actual, expected, numeric: false, tolerance),
             OutputMatch.Numeric => CompareTokens(actual, expected, numeric: true, tolerance),
+            OutputMatch.ExactUpToTrailingNewlines => CompareUpToTrailingNewlines(actual, expected),
+            OutputMatch.StrippedEqual => CompareStripped(actual, expected),
+            OutputMatch.StrippedLinePrefix => CompareLinePrefix(actual, expected),
+            OutputMatch.TacoLenient => CompareTaco(actual, expected),
             _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "a checker's verdict comes from running the checker"),
         };
     }
 
+    /// <summary>
+    /// True when a run that ended badly (a non-zero exit, a signal, the memory limit) still has its output
+    /// compared under <paramref name="rule"/>: only DeepCoder's TACO rule does, as its harness ignores the exit
+    /// status. Under every other rule such a run fails its test whatever it printed.
+    /// </summary>
+    public static bool JudgesOutputOfFailedRuns(OutputMatch rule) => rule == OutputMatch.TacoLenient;
+
     /// <summary>Exact: line endings normalised to \n and whitespace at the very end of the output ignored.</summary>
-    private static (bool, string?) CompareExact(string actual, string expected)
+    private static (bool, string?) CompareExact(string actual, string expected) =>
+        Differ(NormaliseEnd(actual), NormaliseEnd(expected));
+
+    /// <summary>Equal strings, or the first line where they differ.</summary>
+    private static (bool, string?) Differ(string a, string e)
     {
-        var a = NormaliseEnd(actual);
-        var e = NormaliseEnd(expected);
         if (string.Equals(a, e, StringComparison.Ordinal)) return (true, null);
         var at = 0;
         while (at < a.Length && at < e.Length && a[at] == e[at]) at++;
@@ -95,7 +108,12 @@ public static class StdoutComparison
         return difference <= tolerance || difference <= tolerance * Math.Abs(y);
     }
 
-    private static string Show(string text) => text.Length > 60 ? $"`{text[..60]}...`" : $"`{text}`";
+    private static string Show(string text)
+    {
+        // Carriage returns and tabs are made visible: they are often the whole difference.
+        var shown = (text.Length > 60 ? text[..60] : text).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
+        return text.Length > 60 ? $"`{shown}...`" : $"`{shown}`";
+    }
 
     /// <summary>A decimal number held exactly: sign · digits · 10^exponent, with no trailing zeros in digits.</summary>
     private readonly record struct ExactDecimal(BigInteger Digits, int Exponent, bool IsInteger)

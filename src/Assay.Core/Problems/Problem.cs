@@ -81,7 +81,9 @@ public enum IoOracle
 /// before compiling, as HumanEval-X's harness does.</param>
 /// <param name="StopTokens">Where a completion for this problem ends (MultiPL-E's `stop_tokens`): a completion is
 /// cut at the first of them.</param>
-public sealed record ProgramTestJudge(string TestProgram, bool AutoImports = false, IReadOnlyList<string>? StopTokens = null) : JudgeSpec;
+/// <param name="MemoryLimitKb">The program's memory limit, when the caller sets one; otherwise the toolchain's.</param>
+public sealed record ProgramTestJudge(string TestProgram, bool AutoImports = false, IReadOnlyList<string>? StopTokens = null,
+    long? MemoryLimitKb = null) : JudgeSpec;
 
 /// <summary>
 /// Standard-input/standard-output tests (APPS, LiveCodeBench, competitive programming): the program runs once per
@@ -93,8 +95,12 @@ public sealed record ProgramTestJudge(string TestProgram, bool AutoImports = fal
 /// <param name="Tolerance">For <see cref="OutputMatch.Numeric"/>: numbers match when they differ by at most this,
 /// absolutely or relative to the expected number (0: equal as exact decimals, so 1.0 matches 1.00).</param>
 /// <param name="Checker">For <see cref="OutputMatch.Checker"/>: the program that decides each test.</param>
+/// <param name="RunAllTests">Run every test even after one failed, so that every test's outcome is known (rewards
+/// that count passed tests need them); by default judging stops at the first failing test.</param>
+/// <param name="MemoryLimitKb">The per-test memory limit, when the problem (or the caller) sets one; otherwise the
+/// toolchain's.</param>
 public sealed record StdioJudge(IReadOnlyList<StdioTest> Tests, OutputMatch Match, double? TimeLimitSeconds = null, double Tolerance = 0,
-    OutputChecker? Checker = null) : JudgeSpec;
+    OutputChecker? Checker = null, bool RunAllTests = false, long? MemoryLimitKb = null) : JudgeSpec;
 
 /// <summary>One stdin/stdout test.</summary>
 /// <param name="Alternatives">Further accepted outputs besides <paramref name="ExpectedOutput"/> (datasets that list
@@ -124,4 +130,29 @@ public enum OutputMatch
 
     /// <summary>The problem's <see cref="OutputChecker"/> decides.</summary>
     Checker,
+
+    /// <summary>
+    /// verl's SandboxFusion scorer: equal strings once trailing `\n` characters are removed from both, and nothing
+    /// else (a `\r`, a trailing space or a leading blank line makes them differ).
+    /// </summary>
+    ExactUpToTrailingNewlines,
+
+    /// <summary>
+    /// NeMo-RL's code environment: equal once both are stripped of surrounding whitespace, the output read as
+    /// Python's text mode reads it (`\r\n` and `\r` become `\n`).
+    /// </summary>
+    StrippedEqual,
+
+    /// <summary>
+    /// open-r1's `code_reward`: the stripped output and the expected output split into lines, and the pairs that
+    /// `zip` makes must be equal once each line is stripped; lines past the shorter of the two are not compared.
+    /// </summary>
+    StrippedLinePrefix,
+
+    /// <summary>
+    /// rllm/DeepCoder's TACO rule (APPS's `testing_util` with DeepCoder's changes): a cascade of lenient checks
+    /// (stripped text; same lines and tokens, numbers within numpy's `isclose`; then list, float and set forms).
+    /// The output is judged whatever the exit status, as there; only a time-out fails a test without a look.
+    /// </summary>
+    TacoLenient,
 }

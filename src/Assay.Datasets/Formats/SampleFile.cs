@@ -32,8 +32,10 @@ public static partial class SampleFile
     [GeneratedRegex(@"^\s*def\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(", RegexOptions.Multiline)]
     private static partial Regex DefPattern();
 
+    /// <param name="defaultLanguage">The language of samples for stdin/stdout problems (any language can answer those)
+    /// that do not say their own with a `language` field (`--language`); null: the problem's.</param>
     public static IReadOnlyList<Sample> Load(string path, IReadOnlyList<Problem> problems, SampleFormat format, BadRecordPolicy policy,
-        ICollection<BadRecord> badRecords)
+        ICollection<BadRecord> badRecords, string? defaultLanguage = null)
     {
         ArgumentNullException.ThrowIfNull(problems);
         var byId = problems.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
@@ -88,9 +90,13 @@ public static partial class SampleFile
                         continue;
                     }
                     var isSolution = solution is not null;
-                    var text = CodeFences.Extract(solution ?? completion!, problem.Language);
+                    // A sample may be written in another language than the problem's (stdin/stdout problems); the
+                    // judge refuses a language the problem's tests cannot judge, naming both.
+                    var language = JsonlFile.OptionalString(record, "language")
+                        ?? (problem.Judge is StdioJudge ? defaultLanguage : null);
+                    var text = CodeFences.Extract(solution ?? completion!, language ?? problem.Language);
                     if (!isSolution && problem.Judge is ProgramTestJudge { StopTokens: { Count: > 0 } stops }) text = CutAt(text, stops);
-                    samples.Add(new Sample(problem.TaskId, Next(counters, problem.TaskId), text, isSolution));
+                    samples.Add(new Sample(problem.TaskId, Next(counters, problem.TaskId), text, isSolution, language));
                     break;
                 }
                 default:

@@ -35,7 +35,7 @@ public static class GeneratedTests
     });
 
     /// <param name="generated">Per problem, per generated test sample, the assertions cut from it (GeneratedTestFile).</param>
-    public static async Task<IReadOnlyList<ProblemTests>> PrepareAsync(ProgramRunner runner, Toolchain python, IReadOnlyList<(string TaskId, IReadOnlyList<IReadOnlyList<string>> Samples)> generated,
+    public static async Task<IReadOnlyList<ProblemTests>> PrepareAsync(IProgramRunner runner, Toolchain python, IReadOnlyList<(string TaskId, IReadOnlyList<IReadOnlyList<string>> Samples)> generated,
         IReadOnlyDictionary<string, string> entryPoints, int limit = CodeTTestCaseLimit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runner);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -6,6 +5,7 @@ using System.Text;
 using Assay.Core.Evaluation;
 using Assay.Core.Execution;
 using Assay.Core.Ranking;
+using Assay.Evaluation.Pipeline;
 using Assay.Execution.Judging;
 
 namespace Assay.Evaluation.Matrix;
@@ -108,50 +108,35 @@ public sealed class MatrixBuilder
             for (var i = 0; i < problem.Programs.Count; i++) rows.Add(new Row(problem, i, columns, KeyFor(problem, i, kind, columns)));
         }
 
-        var stored = await _store.GetManyAsync(rows.Select(r => r.Key).ToList(), cancellationToken);
+        var done = 0;
         var fromStore = 0;
-        foreach (var row in rows)
-        {
-            if (!stored.TryGetValue(row.Key, out var verdict)) continue;
-            row.Final = verdict;
-            fromStore++;
-        }
-        var done = fromStore;
-        progress?.Report(new EvaluationProgress(done, rows.Count, fromStore));
-
-        var failures = new ConcurrentBag<string>();
-        var pending = rows.Where(r => r.Final is null).ToList();
-        if (pending.Count > 0)
-        {
-            var byId = pending.ToDictionary(r => r.Key, StringComparer.Ordinal);
-            var items = pending.Select(r => new JudgeItem(r.Key, r.Problem.Programs[r.Index], "", [], r.Problem.EntryPoint, _options.TimeLimitSeconds,
-                Matrix: r.Columns, MaxTimeouts: _options.MaxTimeoutsPerCandidate, LoadLimitSeconds: _options.LoadLimitSeconds)).ToList();
-            // Up to 400 rows per sandbox (fewer sandbox starts than the judge's default of 100; the batches shrink towards the end).
-            await _judge.JudgeAsync(items, _options.Isolation, 400, (id, verdict) =>
+        // The pipeline's one path: distinct keys, the store, the judge for what is missing, only storable rows stored.
+        var flow = await VerdictFlow.RunAsync(_store, rows, async (todo, onVerdict, ct) =>
             {
-                var row = byId[id];
-                row.Final = Settle(row, verdict, failures);
-                // Infrastructure faults are not remembered: the next run tries again.
-                if (row.Final.Status != RunStatus.SandboxError) _store.Put(row.Key, row.Final);
-                progress?.Report(new EvaluationProgress(Interlocked.Increment(ref done), rows.Count, fromStore));
-                return Task.CompletedTask;
+                var byId = todo.ToDictionary(r => r.Key, StringComparer.Ordinal);
+                var items = todo.Cast<Row>().Select(r => new JudgeItem(r.Key, r.Problem.Programs[r.Index], "", [], r.Problem.EntryPoint,
+                    _options.TimeLimitSeconds, Matrix: r.Columns, MaxTimeouts: _options.MaxTimeoutsPerCandidate,
+                    LoadLimitSeconds: _options.LoadLimitSeconds)).ToList();
+                // Up to 400 rows per sandbox (fewer sandbox starts than the judge's default of 100; the batches shrink towards the end).
+                await _judge.JudgeAsync(items, _options.Isolation, 400, async (id, verdict) => await onVerdict(byId[id], verdict), ct);
+            },
+            (_, verdict) => Settle(verdict),
+            (_, stored) =>
+            {
+                if (stored) Interlocked.Increment(ref fromStore);
+                progress?.Report(new EvaluationProgress(Interlocked.Increment(ref done), rows.Count, Volatile.Read(ref fromStore)));
             }, cancellationToken);
-            // A row the judge never answered for is an infrastructure fault, not a verdict.
-            foreach (var row in pending.Where(r => r.Final is null))
-            {
-                failures.Add($"{row.Problem.TaskId}: the judge returned no verdict");
-                row.Final = new ProgramVerdict { Status = RunStatus.SandboxError, Error = "no verdict" };
-            }
-        }
-        await _store.FlushAsync(cancellationToken);
+        foreach (var row in rows) row.Final = flow.Verdicts[row.Key];
+        // Sandbox trouble is an infrastructure fault, never a candidate's verdict (and never stored).
+        var failures = rows.Where(r => r.Final!.Status == RunStatus.SandboxError).Select(r => $"{r.Problem.TaskId}: {r.Final!.Error}").ToList();
 
         var matrices = new Dictionary<string, ExecutionMatrix>(StringComparer.Ordinal);
         var byProblem = rows.ToLookup(r => r.Problem);
         // Candidates mostly return the same few values: each distinct output is made a key once.
         var keys = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var problem in problems) matrices[problem.TaskId] = ToMatrix(problem, byProblem[problem].ToList(), kind, keys);
-        return new MatrixBuild(matrices, problems.Sum(p => p.Programs.Count), pending.Count, fromStore, _judge.SandboxCpuTime - cpuBefore,
-            failures.ToList(), clock.Elapsed);
+        return new MatrixBuild(matrices, problems.Sum(p => p.Programs.Count), flow.JudgedNow, flow.FromStore.Count, _judge.SandboxCpuTime - cpuBefore,
+            failures, clock.Elapsed);
     }
 
     /// <summary>What the harness gets per column: the call's arguments, or the assertion's source.</summary>
@@ -161,14 +146,10 @@ public sealed class MatrixBuilder
                 : problem.Calls?[j] is { } call ? JudgeColumn.ForCall(call.Arguments) : JudgeColumn.ForAssertion(problem.Columns[j]))
             .ToList();
 
-    /// <summary>A row's verdict as stored: the harness's, with infrastructure trouble and "could not load" made explicit.</summary>
-    private static ProgramVerdict Settle(Row row, ProgramVerdict verdict, ConcurrentBag<string> failures)
+    /// <summary>A row's verdict as stored: the harness's, with "could not load" made explicit.</summary>
+    private static ProgramVerdict Settle(ProgramVerdict verdict)
     {
-        if (verdict.Status == RunStatus.SandboxError)
-        {
-            failures.Add($"{row.Problem.TaskId}: {verdict.Error}");
-            return verdict;
-        }
+        if (verdict.Status == RunStatus.SandboxError) return verdict;
         // No outcomes with status Ok: the harness reported nothing per column, which only a load failure explains.
         if (verdict.Tests.Count == 0 && verdict.Status == RunStatus.Ok) return verdict with { Status = RunStatus.RuntimeError, Error = "no test outcomes" };
         // Fewer outcomes than columns with status Ok: the rest were not run (CellOutcome.NotRun), the timeout allowance
@@ -244,12 +225,8 @@ public sealed class MatrixBuilder
         };
 
     /// <summary>One distinct candidate of a problem: its judge item's columns, key and verdict.</summary>
-    private sealed class Row(MatrixProblem problem, int index, IReadOnlyList<JudgeColumn> columns, string key)
+    private sealed record Row(MatrixProblem Problem, int Index, IReadOnlyList<JudgeColumn> Columns, string RowKey) : PlannedWork(RowKey)
     {
-        public MatrixProblem Problem { get; } = problem;
-        public int Index { get; } = index;
-        public IReadOnlyList<JudgeColumn> Columns { get; } = columns;
-        public string Key { get; } = key;
         public ProgramVerdict? Final { get; set; }
     }
 }

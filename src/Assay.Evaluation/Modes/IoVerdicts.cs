@@ -7,16 +7,29 @@ namespace Assay.Evaluation.Modes;
 /// <summary>
 /// Turns the outputs a program returned for input/output tests into its verdict, by comparing them with the
 /// reference solution's outputs outside the candidate's process. The verdict keeps the test counts and only
-/// the first failing test (a HumanEval+ problem has about a thousand tests).
+/// the first failing test (a HumanEval+ problem has about a thousand tests). A test whose expected output the
+/// reference solution could not produce (it failed that test itself) is excluded: it counts neither way, and the
+/// verdict says how many were excluded.
 /// </summary>
 internal static class IoVerdicts
 {
+    /// <summary>Part of every input/output verdict's key: changes when the rules below change what a verdict is.</summary>
+    public const string Version = "io-verdicts-2";
+
     public static ProgramVerdict Compare(ProgramVerdict raw, IoFunctionJudge judge, ProgramVerdict? reference)
     {
         // Expected outputs given by the dataset (APPS) win over the reference solution's.
         var expected = judge.Expected is { } given
             ? given.Select(e => new TestOutcome(true, RunStatus.Ok, null, 0, e)).ToList()
             : reference?.Tests ?? [];
+        if (expected.Count == 0 && judge.Inputs.Count > 0)
+        {
+            // Not the candidate's doing: there is nothing to compare its outputs with. Not stored (not storable).
+            return raw with { Status = RunStatus.SandboxError, Error = "no expected outputs: the problem's reference solution gave none", Tests = [] };
+        }
+        // Tests the reference failed (or stopped before) have nothing to compare with.
+        bool Excluded(int i) => i >= expected.Count || !expected[i].Passed;
+        var excluded = Enumerable.Range(0, judge.Inputs.Count).Count(Excluded);
         var passed = 0;
         TestOutcome? firstFailure = null;
         var failedIndex = -1;
@@ -24,7 +37,9 @@ internal static class IoVerdicts
         {
             var test = raw.Tests[i];
             var ok = test.Passed;
-            if (ok && i < expected.Count && expected[i].Passed)
+            // Never counted as passed, nor as failed.
+            if (Excluded(i)) continue;
+            if (ok)
             {
                 ok = OutputComparison.Matches(test.Output, expected[i].Output, judge.Atol, judge.Oracle, i < judge.Inputs.Count ? judge.Inputs[i] : null);
                 if (!ok) test = test with { Passed = false, Status = RunStatus.WrongAnswer, Error = Mismatch(test.Output, expected[i].Output) };
@@ -36,7 +51,7 @@ internal static class IoVerdicts
                 failedIndex = i;
             }
         }
-        var total = judge.Inputs.Count;
+        var total = judge.Inputs.Count - excluded;
         var status = raw.Status;
         string? error = raw.Error;
         if (status == RunStatus.Ok && firstFailure is not null)
@@ -44,10 +59,10 @@ internal static class IoVerdicts
             status = firstFailure.Status == RunStatus.Ok ? RunStatus.WrongAnswer : firstFailure.Status;
             error = $"{(failedIndex < judge.BaseCount ? "base" : "plus")} test {failedIndex}: {firstFailure.Error}";
         }
-        else if (status == RunStatus.Ok && raw.Tests.Count < total)
+        else if (status == RunStatus.Ok && raw.Tests.Count < judge.Inputs.Count)
         {
             status = RunStatus.RuntimeError;
-            error = $"only {raw.Tests.Count} of {total} tests ran";
+            error = $"only {raw.Tests.Count} of {judge.Inputs.Count} tests ran";
         }
         else if (status != RunStatus.Ok && failedIndex >= 0)
         {
@@ -61,6 +76,7 @@ internal static class IoVerdicts
             Tests = firstFailure is null ? [] : [firstFailure with { Output = Truncate(firstFailure.Output) }],
             TestsTotal = total,
             TestsPassed = passed,
+            TestsExcluded = excluded > 0 ? excluded : null,
             BasePassed = baseTests == judge.BaseCount && (failedIndex < 0 || failedIndex >= judge.BaseCount),
         };
     }

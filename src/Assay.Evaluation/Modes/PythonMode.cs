@@ -1,129 +1,59 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Assay.Core.Evaluation;
 using Assay.Core.Execution;
 using Assay.Core.Problems;
+using Assay.Evaluation.Pipeline;
 using Assay.Execution.Judging;
 
 namespace Assay.Evaluation.Modes;
 
 /// <summary>
 /// Python problems judged by Assay's Python harness: assert tests (HumanEval, MBPP) and function inputs whose
-/// outputs are compared with the reference solution's (EvalPlus). Each problem's time limit is calibrated from
-/// its reference solution; every distinct program is judged once, in batches.
+/// outputs are compared with the expected ones outside the candidate's process (EvalPlus, APPS call-based).
+/// What is its own: the harness items and their keys, batches of candidates per sandbox, output comparison.
 /// </summary>
-internal sealed class PythonMode(EvaluationContext context) : JudgingMode(context)
+internal sealed class PythonMode(ModeContext context) : IJudgingMode
 {
-    public override bool Handles(JudgeSpec judge) => judge is PythonAssertJudge or IoFunctionJudge;
+    public bool Handles(JudgeSpec judge) => judge is PythonAssertJudge or IoFunctionJudge;
 
-    public override async Task<ModeResult> EvaluateAsync(IReadOnlyList<Problem> problems, IReadOnlyList<Sample> samples, EvaluationTally tally,
-        CancellationToken cancellationToken)
+    public TimedUnit Unit => TimedUnit.Test;
+
+    /// <summary>Input/output problems need the reference's outputs even with a fixed limit: they are the expected outputs.</summary>
+    public bool NeedsReference(Problem problem, TimeLimitPolicy policy) => policy.FixedSeconds is null || problem.Judge is IoFunctionJudge;
+
+    public double? MeasuredCpuMs(ProgramVerdict reference) =>
+        reference.Tests.Count == 0 ? reference.CpuTimeMs : reference.Tests.Max(t => t.CpuTimeMs);
+
+    /// <summary>Input/output tests are timed one by one: each gets its own calibrated limit.</summary>
+    public IReadOnlyList<double>? PerTestLimits(Problem problem, ProgramVerdict? reference, TimeLimitPolicy policy) =>
+        policy.FixedSeconds is null && problem.Judge is IoFunctionJudge && reference is { Passed: true }
+            ? reference.Tests.Select(t => policy.Calibrated(t.CpuTimeMs)).ToList()
+            : null;
+
+    public Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference, JudgeOptions options)
     {
-        var byId = problems.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
-        var sampled = samples.Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
-        var used = problems.Where(p => sampled.Contains(p.TaskId)).ToList();
-        var calibrations = await CalibrateAsync(used, cancellationToken);
-        var byTask = calibrations.ToDictionary(c => c.TaskId, StringComparer.Ordinal);
-
-        // Plan: one item per distinct (program, tests, limit); many samples may share it.
-        var items = new Dictionary<string, JudgeItem>(StringComparer.Ordinal);
-        var sampleKeys = new string[samples.Count];
-        for (var i = 0; i < samples.Count; i++)
-        {
-            var sample = samples[i];
-            var problem = byId[sample.TaskId];
-            var item = ItemFor(problem, sample.ProgramFor(problem), byTask[problem.TaskId], idPrefix: "");
-            sampleKeys[i] = item.Id;
-            items.TryAdd(item.Id, item);
-        }
-
-        var verdicts = new ConcurrentDictionary<string, ProgramVerdict>(await Context.Store.GetManyAsync(items.Keys, cancellationToken), StringComparer.Ordinal);
-        var fromStore = verdicts.Keys.ToHashSet(StringComparer.Ordinal);
-        var samplesPerKey = sampleKeys.GroupBy(k => k, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        tally.AddStored(fromStore.Sum(k => samplesPerKey[k]));
-
-        var todo = items.Values.Where(item => !verdicts.ContainsKey(item.Id)).ToList();
-        var problemOf = new Dictionary<string, Problem>(StringComparer.Ordinal);
-        for (var i = 0; i < samples.Count; i++) problemOf.TryAdd(sampleKeys[i], byId[samples[i].TaskId]);
-        await Context.Python.JudgeAsync(todo, Context.Options.Isolation, (id, verdict) =>
-        {
-            var problem = problemOf[id];
-            if (problem.Judge is IoFunctionJudge io) verdict = IoVerdicts.Compare(verdict, io, byTask[problem.TaskId].Reference);
-            verdicts[id] = verdict;
-            // Infrastructure faults are not remembered: the next run tries again.
-            if (verdict.Status != RunStatus.SandboxError) Context.Store.Put(id, verdict);
-            tally.AddJudged(samplesPerKey[id]);
-            return Task.CompletedTask;
-        }, cancellationToken);
-        await Context.Store.FlushAsync(cancellationToken);
-
-        var results = new List<SampleResult>(samples.Count);
-        for (var i = 0; i < samples.Count; i++)
-        {
-            var sample = samples[i];
-            results.Add(new SampleResult(sample, items[sampleKeys[i]].Program, verdicts[sampleKeys[i]], fromStore.Contains(sampleKeys[i])));
-        }
-        return new ModeResult(results, calibrations, items.Count, todo.Count);
+        var name = context.Runner.Catalog.Find(language)?.Name;
+        if (name != "python")
+            return Planned.Refused($"{problem.TaskId}: its tests are Python functions; a program in {name ?? "unknown language " + language} cannot be judged against them");
+        return Planned.Of(new PythonWork(ItemFor(problem, program, limits, reference ? "reference:" : ""), problem));
     }
 
-    /// <summary>
-    /// Measures each reference solution (with a generous limit) and derives the problem's per-test limit from
-    /// its slowest test. Measurements are stored like verdicts, so a re-run uses the very same limits.
-    /// </summary>
-    private async Task<List<ProblemCalibration>> CalibrateAsync(IReadOnlyList<Problem> problems, CancellationToken cancellationToken)
+    public Task JudgeAsync(IReadOnlyList<PlannedWork> work, Func<PlannedWork, ProgramVerdict, ValueTask> onVerdict, CancellationToken cancellationToken)
     {
-        // Input/output problems need the reference's outputs even with a fixed limit: they are the expected outputs.
-        var measured = problems.Where(p => p.CanonicalSolution is not null
-            && (Context.Options.FixedTimeLimitSeconds is null || p.Judge is IoFunctionJudge)).ToList();
-        var generous = new ProblemCalibration("", Context.Options.CalibrationLimitSeconds, null);
-        var items = measured
-            .Select(p => (Problem: p, Item: ItemFor(p, p.Prompt + p.CanonicalSolution, generous, idPrefix: "reference:")))
-            .ToList();
-        var verdicts = new ConcurrentDictionary<string, ProgramVerdict>(
-            await Context.Store.GetManyAsync(items.Select(i => i.Item.Id).ToList(), cancellationToken), StringComparer.Ordinal);
-        var todo = items.Select(i => i.Item).Where(i => !verdicts.ContainsKey(i.Id)).ToList();
-        // Reference solutions are measured in batches too: the harness resets nothing they could depend on, and
-        // anything unusual (a timeout, a crash, changed interpreter state) is measured again alone.
-        await Context.Python.JudgeAsync(todo, Context.Options.Isolation, (id, verdict) =>
-        {
-            verdicts[id] = verdict;
-            if (verdict.Status != RunStatus.SandboxError) Context.Store.Put(id, verdict);
-            return Task.CompletedTask;
-        }, cancellationToken);
-
-        var result = new List<ProblemCalibration>(problems.Count);
-        foreach (var problem in problems)
-        {
-            var entry = items.FirstOrDefault(i => i.Problem == problem);
-            var reference = entry.Item is null ? null : verdicts.GetValueOrDefault(entry.Item.Id);
-            if (Context.Options.FixedTimeLimitSeconds is { } fixedLimit)
-            {
-                result.Add(new ProblemCalibration(problem.TaskId, fixedLimit, reference,
-                    reference?.Tests.Select(_ => fixedLimit).ToList()));
-                continue;
-            }
-            var limit = Context.Options.TimeLimitFloorSeconds;
-            IReadOnlyList<double>? perTest = null;
-            if (reference is { Passed: true })
-            {
-                var slowest = reference.Tests.Count == 0 ? reference.CpuTimeMs : reference.Tests.Max(t => t.CpuTimeMs);
-                limit = LimitFor(slowest);
-                if (problem.Judge is IoFunctionJudge) perTest = reference.Tests.Select(t => LimitFor(t.CpuTimeMs)).ToList();
-            }
-            result.Add(new ProblemCalibration(problem.TaskId, limit, reference, perTest));
-        }
-        return result;
+        var byKey = work.ToDictionary(w => w.Key, StringComparer.Ordinal);
+        return context.Python.JudgeAsync(work.Select(w => ((PythonWork)w).Item).ToList(), context.Options.Isolation,
+            async (id, verdict) => await onVerdict(byKey[id], verdict), cancellationToken);
     }
 
-    /// <summary>max(floor, factor × measured), rounded up to a tenth of a second so that noise rarely changes it.</summary>
-    private double LimitFor(double measuredMs) =>
-        Math.Max(Context.Options.TimeLimitFloorSeconds, Math.Ceiling(Context.Options.TimeLimitFactor * measuredMs / 100.0) / 10.0);
+    public ProgramVerdict Decide(PlannedWork work, ProgramVerdict raw, ProblemCalibration limits) =>
+        ((PythonWork)work).Problem.Judge is IoFunctionJudge io ? IoVerdicts.Compare(raw, io, limits.Reference) : raw;
 
     private JudgeItem ItemFor(Problem problem, string program, ProblemCalibration calibration, string idPrefix)
     {
         var limitSeconds = calibration.TimeLimitSeconds;
+        var python = context.Python;
         if (problem.Judge is IoFunctionJudge io)
         {
             // Per-input limits when the reference was measured; otherwise the problem's limit for every input.
@@ -133,9 +63,9 @@ internal sealed class PythonMode(EvaluationContext context) : JudgingMode(contex
             // EvalPlus's budget for all tests together (60 s), but never less than four times what the
             // reference solution needed for them all.
             var referenceTotal = (calibration.Reference?.Tests.Sum(t => t.CpuTimeMs) ?? 0) / 1000.0;
-            var total = idPrefix.Length > 0 ? 0 : Math.Min(Math.Max(Context.Options.TotalTimeLimitSeconds, 4 * referenceTotal), callLimits.Sum());
+            var total = idPrefix.Length > 0 ? 0 : Math.Min(Math.Max(context.Options.TimeLimits.TotalSeconds, 4 * referenceTotal), callLimits.Sum());
             var ioKey = new StringBuilder()
-                .Append("io-v1\0").Append(Context.Python.Fingerprint).Append('\0')
+                .Append("io-v1\0").Append(python.Fingerprint).Append('\0')
                 .Append(program).Append('\0').Append(problem.EntryPoint).Append('\0')
                 .AppendJoin('\u0001', io.Inputs).Append('\0')
                 .AppendJoin(',', callLimits.Select(l => l.ToString("R", CultureInfo.InvariantCulture))).Append('\0')
@@ -144,20 +74,23 @@ internal sealed class PythonMode(EvaluationContext context) : JudgingMode(contex
                 .Append(problem.Prompt).Append(problem.CanonicalSolution).Append('\0')
                 .Append(io.Atol.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
                 .AppendJoin('\u0001', io.Expected ?? []).Append(io.Expected is null ? "\0reference\0" : "\0given\0")
-                .Append(io.Oracle).Append('\0').Append(io.TaggedInputs).Append('\0').Append(io.Method);
-            var ioId = idPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ioKey.ToString())))[..40];
+                .Append(io.Oracle).Append('\0').Append(io.TaggedInputs).Append('\0').Append(io.Method)
+                .Append(IoVerdicts.Version);
+            var ioId = idPrefix + Hash(ioKey);
             return new JudgeItem(ioId, program, "", [], problem.EntryPoint, limitSeconds, Calls: io.Inputs, CallLimits: callLimits,
                 TotalLimitSeconds: total, TaggedCalls: io.TaggedInputs, Method: io.Method, NotNone: io.Oracle == IoOracle.NotNone);
         }
-        if (problem.Judge is not PythonAssertJudge judge)
-            throw new NotSupportedException($"{problem.TaskId}: judging mode {problem.Judge.GetType().Name} is not supported yet");
+        var judge = (PythonAssertJudge)problem.Judge;
         var key = new StringBuilder()
-            .Append("assert-v1\0").Append(Context.Python.Fingerprint).Append('\0')
+            .Append("assert-v1\0").Append(python.Fingerprint).Append('\0')
             .Append(program).Append('\0').Append(judge.Setup).Append('\0')
             .AppendJoin('\u0001', judge.Tests).Append('\0')
             .Append(problem.EntryPoint).Append(judge.RebindEntryPoint ? "\0rebind\0" : "\0")
             .Append(limitSeconds.ToString("R", CultureInfo.InvariantCulture));
-        var id = idPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];
-        return new JudgeItem(id, program, judge.Setup, judge.Tests, problem.EntryPoint, limitSeconds, judge.RebindEntryPoint);
+        return new JudgeItem(idPrefix + Hash(key), program, judge.Setup, judge.Tests, problem.EntryPoint, limitSeconds, judge.RebindEntryPoint);
     }
+
+    private static string Hash(StringBuilder key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];
+
+    private sealed record PythonWork(JudgeItem Item, Problem Problem) : PlannedWork(Item.Id);
 }

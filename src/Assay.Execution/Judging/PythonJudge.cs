@@ -27,28 +27,33 @@ public sealed class PythonJudge
         return reader.ReadToEnd();
     });
 
-    private readonly ProgramRunner _runner;
+    private readonly IProgramRunner _runner;
     private readonly Toolchain _python;
     private readonly int _batchSize;
+    private readonly long? _memoryLimitKb;
     private long _sandboxCpuMicroseconds;
 
-    public PythonJudge(ProgramRunner runner, Toolchain python, int batchSize = 100)
+    /// <param name="memoryLimitKb">Memory of each judging sandbox, and so of each candidate judged in it (they run
+    /// one at a time); null for the default (EvalPlus's 4 GB or the toolchain's, whichever is more).</param>
+    public PythonJudge(IProgramRunner runner, Toolchain python, int batchSize = 100, long? memoryLimitKb = null)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(python);
         _runner = runner;
         _python = python;
         _batchSize = Math.Max(1, batchSize);
+        _memoryLimitKb = memoryLimitKb;
     }
 
     /// <summary>CPU time of every sandbox this judge has run (harness and candidates), for cost accounting.</summary>
     public TimeSpan SandboxCpuTime => TimeSpan.FromMicroseconds(Interlocked.Read(ref _sandboxCpuMicroseconds));
 
     /// <summary>The runner whose sandboxes this judge uses.</summary>
-    public ProgramRunner Runner => _runner;
+    public IProgramRunner Runner => _runner;
 
     /// <summary>Identifies the harness and interpreter in cache keys: a new harness or Python never reuses old verdicts.</summary>
-    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(HarnessSource.Value + "\0" + _python.Fingerprint)))[..16];
+    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(HarnessSource.Value + "\0" + _python.Fingerprint
+        + (_memoryLimitKb is { } memoryKb ? "\0memory:" + memoryKb : ""))))[..16];
 
     /// <summary>
     /// Judges every item, calling <paramref name="onVerdict"/> as verdicts arrive (from several threads).
@@ -129,7 +134,7 @@ public sealed class PythonJudge
             CpuTime = TimeSpan.FromSeconds(budget),
             WallTime = TimeSpan.FromSeconds(budget * 2 + 5),
             // EvalPlus gives each program 4 GB; some reference solutions need more than a script's default.
-            MemoryKb = Math.Max(_python.RunLimits(ResourceLimits.Default).MemoryKb, 4L * 1024 * 1024),
+            MemoryKb = _memoryLimitKb ?? Math.Max(_python.RunLimits(ResourceLimits.Default).MemoryKb, 4L * 1024 * 1024),
             // The results channel carries every output of every input/output test of the batch.
             MaxOutputBytes = 1L << 30,
         };

@@ -11,7 +11,7 @@ namespace Assay.Execution.Judging;
 /// <param name="Toolchain">The program's language.</param>
 /// <param name="Source">The whole program.</param>
 /// <param name="Judge">The tests and how outputs are compared.</param>
-/// <param name="TimeLimitSeconds">CPU-time limit of each test run (the wall-clock backstop is 2× + 1 s).</param>
+/// <param name="TimeLimitSeconds">CPU-time limit of each test run (wall-clock backstop: <see cref="TimeLimitPolicy.WallBackstop"/>).</param>
 /// <param name="Checker">The checker's toolchain, when the judge's rule is <see cref="OutputMatch.Checker"/>.</param>
 /// <param name="RunAllTests">Run every test even after one failed (default: stop at the first failure).</param>
 public sealed record StdioProgram(Toolchain Toolchain, string Source, StdioJudge Judge, double TimeLimitSeconds, Toolchain? Checker = null,
@@ -21,14 +21,15 @@ public sealed record StdioProgram(Toolchain Toolchain, string Source, StdioJudge
 /// Judges programs on stdin/stdout tests: the program is prepared (compiled) once, then run in a fresh sandbox
 /// per test with the test's input on stdin; its stdout is compared outside the sandbox, or by the problem's
 /// checker in a sandbox of its own. A test passes only when the program exits with status 0 and its output
-/// matches: printing the right answer and then crashing is a runtime error.
+/// matches: printing the right answer and then crashing is a runtime error (unless the judge's rule, like DeepCoder's,
+/// judges the output whatever the exit status: <see cref="StdoutComparison.JudgesOutputOfFailedRuns"/>).
 /// </summary>
 public sealed class StdioTestRunner
 {
     private const int ShownBytes = 300;
-    private readonly ProgramRunner _runner;
+    private readonly IProgramRunner _runner;
 
-    public StdioTestRunner(ProgramRunner runner)
+    public StdioTestRunner(IProgramRunner runner)
     {
         ArgumentNullException.ThrowIfNull(runner);
         _runner = runner;
@@ -57,6 +58,8 @@ public sealed class StdioTestRunner
                 TestsTotal = judge.Tests.Count,
                 TestsPassed = 0,
                 Isolated = true,
+                // A compiler that ran out of time on a busy machine may not next time.
+                Transient = compile.Status == RunStatus.TimeLimit,
             };
         }
         PreparedProgram? checker = null;
@@ -69,11 +72,8 @@ public sealed class StdioTestRunner
                 return Fault("the problem's checker does not compile: " + Tail(checker.Compile?.Stderr), judge);
         }
 
-        var limits = program.Toolchain.RunLimits(ResourceLimits.Default) with
-        {
-            CpuTime = TimeSpan.FromSeconds(program.TimeLimitSeconds),
-            WallTime = TimeSpan.FromSeconds(program.TimeLimitSeconds * 2 + 1),
-        };
+        var limits = TimeLimitPolicy.Apply(program.Toolchain.RunLimits(ResourceLimits.Default), program.TimeLimitSeconds);
+        if (judge.MemoryLimitKb is { } memoryKb) limits = limits with { MemoryKb = memoryKb };
         var outcomes = new TestOutcome?[judge.Tests.Count];
         var ran = new ProcessReport?[judge.Tests.Count];
         var next = 0;
@@ -88,7 +88,7 @@ public sealed class StdioTestRunner
                 outcomes[i] = outcome;
                 ran[i] = report;
             }));
-            if (!program.RunAllTests && wave.Any(i => !outcomes[i]!.Passed)) break;
+            if (!program.RunAllTests && !judge.RunAllTests && wave.Any(i => !outcomes[i]!.Passed)) break;
         }
         return Summarise(judge, outcomes, ran);
     }
@@ -97,7 +97,9 @@ public sealed class StdioTestRunner
         ResourceLimits limits, CancellationToken cancellationToken)
     {
         var report = await _runner.RunPreparedAsync(prepared, Encoding.UTF8.GetBytes(test.Input), limits, cancellationToken);
-        if (report.Status != RunStatus.Ok)
+        var judged = report.Status == RunStatus.Ok
+            || (report.Status is RunStatus.RuntimeError or RunStatus.MemoryLimit && StdoutComparison.JudgesOutputOfFailedRuns(judge.Match));
+        if (!judged)
         {
             var why = report.Status switch
             {

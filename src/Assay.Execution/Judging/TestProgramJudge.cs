@@ -12,17 +12,15 @@ namespace Assay.Execution.Judging;
 /// <param name="Toolchain">The language's toolchain.</param>
 /// <param name="Source">Candidate + tests + epilogue, as <see cref="TestProgramSource.Assemble"/> built it.</param>
 /// <param name="CpuLimitSeconds">CPU-time limit of the run (the compile has the toolchain's own limits).</param>
-public sealed record TestProgramItem(string Id, Toolchain Toolchain, string Source, double CpuLimitSeconds);
-
-/// <summary>A verdict, and whether it may be stored (not when the cause may be gone next time: a sandbox fault, a compiler timeout).</summary>
-public sealed record TestProgramVerdict(ProgramVerdict Verdict, bool Storable);
+/// <param name="MemoryLimitKb">Memory limit of the run, when the caller sets one; otherwise the toolchain's.</param>
+public sealed record TestProgramItem(string Id, Toolchain Toolchain, string Source, double CpuLimitSeconds, long? MemoryLimitKb = null);
 
 /// <summary>
 /// Judges programs whose tests are a program in their own language (HumanEval-X, MultiPL-E, MBXP): compiles the
 /// assembled source once per distinct content (the runner's cache), runs it in the sandbox with a fresh nonce
 /// on stdin, and passes it only when it exits with status 0 and printed the epilogue's marker with that nonce.
 /// </summary>
-public sealed class TestProgramJudge(ProgramRunner runner)
+public sealed class TestProgramJudge(IProgramRunner runner)
 {
     private const int MessageLines = 8;
     private const int MessageChars = 1500;
@@ -38,9 +36,9 @@ public sealed class TestProgramJudge(ProgramRunner runner)
         "--- FAIL", "did not pass", "failed to pass", "Test failed", "assert statement", "Error at test case", "Failure:", "Failed tests:",
     ];
 
-    public ProgramRunner Runner { get; } = runner ?? throw new ArgumentNullException(nameof(runner));
+    public IProgramRunner Runner { get; } = runner ?? throw new ArgumentNullException(nameof(runner));
 
-    public async Task<TestProgramVerdict> JudgeAsync(TestProgramItem item, CancellationToken cancellationToken = default)
+    public async Task<ProgramVerdict> JudgeAsync(TestProgramItem item, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(item);
         PreparedProgram prepared;
@@ -50,34 +48,30 @@ public sealed class TestProgramJudge(ProgramRunner runner)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new TestProgramVerdict(new ProgramVerdict { Status = RunStatus.SandboxError, Error = "could not stage the program: " + ex.Message }, false);
+            return new ProgramVerdict { Status = RunStatus.SandboxError, Error = "could not stage the program: " + ex.Message };
         }
         if (prepared.Compile is { Status: not RunStatus.Ok } compile)
         {
             if (compile.Status == RunStatus.SandboxError)
-                return new TestProgramVerdict(new ProgramVerdict { Status = RunStatus.SandboxError, Error = compile.Message ?? "the compiler could not run" }, false);
+                return new ProgramVerdict { Status = RunStatus.SandboxError, Error = compile.Message ?? "the compiler could not run" };
             var why = compile.Status == RunStatus.TimeLimit
                 ? "compilation exceeded its time limit"
                 : FirstLines(compile.Stderr.Trim().Length > 0 ? compile.Stderr : compile.Stdout) ?? compile.Message ?? "compilation failed";
-            var verdict = new ProgramVerdict
+            return new ProgramVerdict
             {
                 Status = RunStatus.CompileError,
                 Error = why,
                 Tests = [new TestOutcome(false, RunStatus.CompileError, why, 0)],
+                // A compiler that ran out of time on a busy machine may not next time.
+                Transient = compile.Status == RunStatus.TimeLimit,
             };
-            return new TestProgramVerdict(verdict, compile.Status != RunStatus.TimeLimit);
         }
 
-        var limits = item.Toolchain.RunLimits(ResourceLimits.Default) with
-        {
-            CpuTime = TimeSpan.FromSeconds(item.CpuLimitSeconds),
-            // A backstop for programs that sleep or block: CPU time is the limit that counts.
-            WallTime = TimeSpan.FromSeconds(3 * item.CpuLimitSeconds + 1),
-        };
+        var limits = TimeLimitPolicy.Apply(item.Toolchain.RunLimits(ResourceLimits.Default), item.CpuLimitSeconds);
+        if (item.MemoryLimitKb is { } memoryKb) limits = limits with { MemoryKb = memoryKb };
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var run = await Runner.RunPreparedAsync(prepared, Encoding.UTF8.GetBytes(nonce + "\n"), limits, cancellationToken);
-        var result = Classify(run, nonce);
-        return new TestProgramVerdict(result, result.Status != RunStatus.SandboxError);
+        return Classify(run, nonce);
     }
 
     /// <summary>The verdict for one finished run, given the nonce it was sent.</summary>

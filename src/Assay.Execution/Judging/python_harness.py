@@ -1055,6 +1055,8 @@ class Judge:
         except NameError as e:
             if getattr(e, "name", None) not in self.program_names:
                 return {"passed": False, "status": "error", "error": _describe(e)}
+        except WorkerDied as died:
+            return self._worker_died(died)
         except Exception as e:  # noqa: BLE001 - the candidate's exception, re-raised by the proxy
             return {"passed": False, "status": "error", "error": _describe(e)}
         # Arguments that are not data, or the test uses the program's own names: judged inside the worker.
@@ -1068,13 +1070,17 @@ class Judge:
             self.loaded = False
             return {"passed": False, "status": "timeout"}
         except WorkerDied as died:
-            self.worker = None
-            self.loaded = False
-            return {"passed": False, "status": "memory" if died.how == "signal 9" else "died",
-                    "error": "the program ended before its tests finished (%s)" % died.how}
+            return self._worker_died(died)
         self.in_process = True
         found = answer.get("tests") or [{"passed": False, "status": "error", "error": "no outcome"}]
         return found[0]
+
+    def _worker_died(self, died):
+        """An assertion's outcome when the worker died under it: signal 9 is the sandbox's memory limit."""
+        self.worker = None
+        self.loaded = False
+        return {"passed": False, "status": "memory" if died.how == "signal 9" else "died",
+                "error": "the program ended before its tests finished (%s)" % died.how}
 
     def _prefetch(self, item, entry, limit, keys, payloads, in_tests, max_timeouts):
         """Makes the calls in one request; returns the worker's answer per call key, and the worker's CPU time.
@@ -1217,7 +1223,8 @@ class Judge:
                     if getattr(e, "name", None) in program_names:
                         raise NeedsInProcess()
                     outcome = {"passed": False, "status": "error", "error": _describe(e)}
-                except NeedsInProcess:
+                except (NeedsInProcess, WorkerDied):
+                    # A dead worker (signal 9: the memory limit) ends the item; `run` reports how it died.
                     raise
                 except Exception as e:  # noqa: BLE001 - the candidate's exception, re-raised by the proxy
                     outcome = {"passed": False, "status": "error", "error": _describe(e)}
@@ -1245,6 +1252,8 @@ class Judge:
                 tests.append({"passed": False, "status": "error", "error": _describe(e)})
         except AssayTimeout:
             tests.append({"passed": False, "status": "timeout"})
+        except WorkerDied:
+            raise
         except Exception as e:  # noqa: BLE001 - setup code failing on the candidate's account
             tests.append({"passed": False, "status": "error", "error": _describe(e)})
 

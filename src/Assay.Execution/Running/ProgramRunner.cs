@@ -13,19 +13,24 @@ namespace Assay.Execution.Running;
 /// distinct content (a content-addressed cache shared by every run of this process and later ones), and
 /// runs the result with the toolchain's limits and the caller's overrides.
 /// </summary>
-public sealed class ProgramRunner : IDisposable
+public sealed class ProgramRunner : IProgramRunner, IDisposable
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private readonly BubblewrapSandbox _sandbox;
+    private readonly SemaphoreSlim _judging;
     private readonly ConcurrentDictionary<string, Lazy<Task<PreparedProgram>>> _preparing = new();
     private readonly string _programsDir;
     private readonly string _workDir;
 
-    public ProgramRunner(BubblewrapSandbox sandbox, ToolchainCatalog catalog)
+    /// <param name="concurrency">Programs that judging keeps running at once (default: one per sandbox); at most the
+    /// sandbox's size. A runner may have more sandboxes than that, for programs that mostly wait (see <see cref="Create"/>).</param>
+    public ProgramRunner(BubblewrapSandbox sandbox, ToolchainCatalog catalog, int? concurrency = null)
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         _sandbox = sandbox;
+        Concurrency = Math.Clamp(concurrency ?? sandbox.Concurrency, 1, sandbox.Concurrency);
+        _judging = new SemaphoreSlim(Concurrency, Concurrency);
         Catalog = catalog;
         _programsDir = MakeDir(Path.Combine(sandbox.Host.StagingRoot, "programs"));
         _workDir = MakeDir(Path.Combine(sandbox.Host.StagingRoot, "work"));
@@ -33,18 +38,30 @@ public sealed class ProgramRunner : IDisposable
 
     public ToolchainCatalog Catalog { get; }
 
-    public int Concurrency => _sandbox.Concurrency;
+    /// <summary>
+    /// How many programs judging runs at once: one per core by default, as judged programs are mostly CPU-bound
+    /// and their CPU-time limits assume a core each (their wall-clock backstops would fire first on an
+    /// oversubscribed machine).
+    /// </summary>
+    public int Concurrency { get; }
+
+    /// <summary>Sandboxes that can run at once: at least <see cref="Concurrency"/>, more for programs that mostly wait.</summary>
+    public int Sandboxes => _sandbox.Concurrency;
 
     /// <summary>
     /// Sets up a runner on this host: finds bubblewrap and the supervisor and loads the toolchain files.
     /// Returns the runner, or a message saying exactly what is missing.
     /// </summary>
-    public static (ProgramRunner? Runner, string? Problem) Create(int? concurrency = null, ToolchainCatalog? catalog = null)
+    /// <param name="concurrency">Programs judging runs at once (default: the number of cores).</param>
+    /// <param name="sandboxes">Sandboxes in all (default and minimum: <paramref name="concurrency"/>); the HTTP
+    /// service's `/run_code` uses the ones beyond, as a program that sleeps or waits holds a sandbox but no core.</param>
+    public static (ProgramRunner? Runner, string? Problem) Create(int? concurrency = null, ToolchainCatalog? catalog = null, int? sandboxes = null)
     {
         var probe = SandboxHost.Probe();
         if (probe.Host is null) return (null, probe.Problem);
-        var sandbox = new BubblewrapSandbox(probe.Host, concurrency ?? System.Environment.ProcessorCount);
-        return (new ProgramRunner(sandbox, catalog ?? ToolchainCatalog.LoadDefault()), null);
+        var cores = concurrency ?? System.Environment.ProcessorCount;
+        var sandbox = new BubblewrapSandbox(probe.Host, Math.Max(cores, sandboxes ?? cores));
+        return (new ProgramRunner(sandbox, catalog ?? ToolchainCatalog.LoadDefault(), cores), null);
     }
 
     /// <summary>Finds a language's toolchain on this host, or says why it is unavailable.</summary>
@@ -84,7 +101,11 @@ public sealed class ProgramRunner : IDisposable
     }
 
     /// <summary>Runs a prepared program once. A program that failed to compile reports that, without running.</summary>
-    public async Task<ProcessReport> RunPreparedAsync(PreparedProgram program, ReadOnlyMemory<byte> stdin, ResourceLimits limits,
+    public Task<ProcessReport> RunPreparedAsync(PreparedProgram program, ReadOnlyMemory<byte> stdin, ResourceLimits limits,
+        CancellationToken cancellationToken = default) => RunPreparedAsync(program, stdin, limits, SandboxLane.Judging, cancellationToken);
+
+    /// <summary>Runs a prepared program once in a sandbox of <paramref name="lane"/>.</summary>
+    public async Task<ProcessReport> RunPreparedAsync(PreparedProgram program, ReadOnlyMemory<byte> stdin, ResourceLimits limits, SandboxLane lane,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -103,7 +124,7 @@ public sealed class ProgramRunner : IDisposable
             Limits = limits,
             Stdin = stdin,
         };
-        var result = await _sandbox.RunAsync(request, cancellationToken);
+        var result = await RunInLaneAsync(request, lane, cancellationToken);
         return ToReport(result, limits);
     }
 
@@ -133,7 +154,7 @@ public sealed class ProgramRunner : IDisposable
                 File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100);
                 files.Add((path, name));
             }
-            var result = await _sandbox.RunAsync(new SandboxRequest
+            var result = await RunInLaneAsync(new SandboxRequest
             {
                 Command = program.Toolchain.RunCommand,
                 Environment = program.Toolchain.Environment,
@@ -141,7 +162,7 @@ public sealed class ProgramRunner : IDisposable
                 WorkDirFiles = files,
                 Limits = limits,
                 Stdin = stdin,
-            }, cancellationToken);
+            }, SandboxLane.Judging, cancellationToken);
             return ToReport(result, limits);
         }
         finally
@@ -151,14 +172,37 @@ public sealed class ProgramRunner : IDisposable
     }
 
     /// <summary>Compiles (when needed) and runs a program once: what `assay run` does.</summary>
-    public async Task<RunReport> RunAsync(Toolchain toolchain, string source, ReadOnlyMemory<byte> stdin, ResourceLimits limits,
+    public Task<RunReport> RunAsync(Toolchain toolchain, string source, ReadOnlyMemory<byte> stdin, ResourceLimits limits,
+        CancellationToken cancellationToken = default) => RunAsync(toolchain, source, stdin, limits, SandboxLane.Judging, cancellationToken);
+
+    /// <summary>As above, the run in a sandbox of <paramref name="lane"/> (a compile always uses a judging sandbox: it is CPU-bound).</summary>
+    public async Task<RunReport> RunAsync(Toolchain toolchain, string source, ReadOnlyMemory<byte> stdin, ResourceLimits limits, SandboxLane lane,
         CancellationToken cancellationToken = default)
     {
         var prepared = await PrepareAsync(toolchain, source, cancellationToken);
         if (!prepared.IsRunnable)
             return new RunReport(new ProcessReport { Status = RunStatus.CompileError, Message = "not run: compilation failed" }, prepared.Compile);
-        var run = await RunPreparedAsync(prepared, stdin, limits, cancellationToken);
+        var run = await RunPreparedAsync(prepared, stdin, limits, lane, cancellationToken);
         return new RunReport(run, prepared.Compile);
+    }
+
+    /// <summary>
+    /// A judging run waits for one of the <see cref="Concurrency"/> judging sandboxes; a spare run takes any free
+    /// sandbox, so the judging ones are never all taken by spare runs as long as those are bounded by
+    /// <see cref="Sandboxes"/> − <see cref="Concurrency"/> (the HTTP service bounds them so).
+    /// </summary>
+    private async Task<SandboxResult> RunInLaneAsync(SandboxRequest request, SandboxLane lane, CancellationToken cancellationToken)
+    {
+        if (lane == SandboxLane.Spare) return await _sandbox.RunAsync(request, cancellationToken);
+        await _judging.WaitAsync(cancellationToken);
+        try
+        {
+            return await _sandbox.RunAsync(request, cancellationToken);
+        }
+        finally
+        {
+            _judging.Release();
+        }
     }
 
     private static string ProgramKey(Toolchain toolchain, string source)
@@ -192,14 +236,14 @@ public sealed class ProgramRunner : IDisposable
             if (toolchain.CompileCommand is { } command)
             {
                 var limits = toolchain.CompileLimits;
-                var result = await _sandbox.RunAsync(new SandboxRequest
+                var result = await RunInLaneAsync(new SandboxRequest
                 {
                     Command = command,
                     Environment = toolchain.Environment,
                     Mounts = toolchain.Mounts,
                     WritableWorkDir = staging,
                     Limits = limits,
-                }, cancellationToken);
+                }, SandboxLane.Judging, cancellationToken);
                 compile = ToReport(result, limits);
                 if (compile.Status is RunStatus.SandboxError or RunStatus.TimeLimit)
                     return new PreparedProgram(toolchain, key, staging, compile); // not cached: may pass next time
@@ -267,5 +311,19 @@ public sealed class ProgramRunner : IDisposable
         }
     }
 
-    public void Dispose() => _sandbox.Dispose();
+    public void Dispose()
+    {
+        _sandbox.Dispose();
+        _judging.Dispose();
+    }
+}
+
+/// <summary>Which of a runner's sandboxes a run uses.</summary>
+public enum SandboxLane
+{
+    /// <summary>One of the <see cref="ProgramRunner.Concurrency"/> sandboxes judging keeps busy, about one per core.</summary>
+    Judging,
+
+    /// <summary>A sandbox beyond those, for runs that may spend their time waiting (the HTTP service's `/run_code`).</summary>
+    Spare,
 }

@@ -68,9 +68,15 @@ public sealed class ToolchainCatalog
             throw new InvalidDataException($"{origin}: {ex.Message}", ex);
         }
         if (string.IsNullOrWhiteSpace(definition.Name)) throw new InvalidDataException($"{origin}: `name` is required");
+        if (string.IsNullOrEmpty(definition.DisplayName)) definition.DisplayName = definition.Name;
+        if (definition.Unavailable is not null)
+        {
+            // Nothing to run: only the name, aliases and the reason matter.
+            if (string.IsNullOrWhiteSpace(definition.Unavailable)) throw new InvalidDataException($"{origin}: `unavailable` must say why");
+            return definition;
+        }
         if (string.IsNullOrWhiteSpace(definition.SourceFile)) throw new InvalidDataException($"{origin}: `source_file` is required");
         if (definition.Run.Count == 0) throw new InvalidDataException($"{origin}: `run` is required");
-        if (string.IsNullOrEmpty(definition.DisplayName)) definition.DisplayName = definition.Name;
         foreach (var command in new[] { definition.Run, definition.Compile, definition.Version })
         {
             foreach (var arg in command ?? [])
@@ -96,6 +102,8 @@ public sealed class ToolchainCatalog
 
     private static ToolchainResolution ResolveNow(ToolchainDefinition definition, bool sandboxUidMustReach)
     {
+        if (definition.Unavailable is { } reason)
+            return new ToolchainResolution(definition, null, $"{definition.DisplayName} is not supported: {reason}");
         var tools = new Dictionary<string, string>();
         var mounts = new List<HostMount>();
         foreach (var (name, tool) in definition.Tools)

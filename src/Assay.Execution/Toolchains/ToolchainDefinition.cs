@@ -12,6 +12,12 @@ public sealed class ToolchainDefinition
 
     public string DisplayName { get; set; } = "";
 
+    /// <summary>
+    /// Set for a language Assay knows but cannot run with a Debian-packaged toolchain (Julia, Swift): why, and
+    /// what would be needed. Such a language is refused up front, naming this reason; its tools are not looked for.
+    /// </summary>
+    public string? Unavailable { get; set; }
+
     /// <summary>Other accepted names (`py`, `c++`, `js`, ...).</summary>
     public List<string> Aliases { get; set; } = [];
 

@@ -1,13 +1,13 @@
 using System.Threading.Channels;
 using Assay.Core.Execution;
-using Assay.Core.Problems;
+using Assay.Evaluation.Pipeline;
 using Assay.Server.Admission;
 using Assay.Server.Metrics;
 
 namespace Assay.Server.Judging;
 
 /// <summary>
-/// Collects admitted items for a few milliseconds and judges them together through one evaluator call, so that
+/// Collects admitted items for a few milliseconds and judges them together through one pipeline call, so that
 /// hundreds of concurrent single-item requests still share batched sandboxes (the Python harness judges many
 /// candidates per sandbox). A few batches run at once, so one slow batch (a candidate looping until its time
 /// limit) does not hold up the items behind it. On shutdown it finishes every admitted item before it stops.
@@ -20,7 +20,6 @@ public sealed class BatchingDispatcher : BackgroundService
     private readonly ServerMetrics _metrics;
     private readonly ServeOptions _options;
     private readonly CancellationTokenSource _abort = new();
-    private long _sequence;
     private int _runningBatches;
 
     public BatchingDispatcher(JudgeEngine engine, AdmissionGate gate, ServerMetrics metrics, ServeOptions options)
@@ -121,9 +120,10 @@ public sealed class BatchingDispatcher : BackgroundService
         var others = Interlocked.Increment(ref _runningBatches) - 1;
         try
         {
-            // One evaluator call per distinct time limit; they run side by side, sharing the sandboxes other batches leave.
+            // One pipeline call per distinct time and memory limit; they run side by side, sharing the sandboxes other batches leave.
             var sandboxes = Math.Max(1, _engine.Runner.Concurrency - others);
-            await Task.WhenAll(live.GroupBy(p => p.Work.TimeLimitSeconds).Select(g => JudgeGroupAsync(g.Key, g.ToList(), sandboxes)));
+            await Task.WhenAll(live.GroupBy(p => (p.Work.TimeLimitSeconds, p.Work.MemoryLimitKb))
+                .Select(g => JudgeGroupAsync(g.Key.TimeLimitSeconds, g.Key.MemoryLimitKb, g.ToList(), sandboxes)));
         }
         finally
         {
@@ -131,22 +131,15 @@ public sealed class BatchingDispatcher : BackgroundService
         }
     }
 
-    private async Task JudgeGroupAsync(double timeLimitSeconds, List<Pending> group, int sandboxes)
+    private async Task JudgeGroupAsync(double timeLimitSeconds, long memoryLimitKb, List<Pending> group, int sandboxes)
     {
         try
         {
-            var problems = new List<Problem>(group.Count);
-            var samples = new List<Sample>(group.Count);
-            foreach (var pending in group)
-            {
-                // Task ids only need to be unique within the call; equal programs against equal tests are still judged once.
-                var id = "item-" + Interlocked.Increment(ref _sequence);
-                problems.Add(pending.Work.Problem with { TaskId = id });
-                samples.Add(new Sample(id, 0, pending.Work.Program, IsSolution: true));
-            }
-            var evaluator = _engine.EvaluatorFor(timeLimitSeconds, group.Count, sandboxes);
-            var result = await evaluator.EvaluateAsync(problems, samples, null, _abort.Token);
-            for (var i = 0; i < group.Count; i++) Finish(group[i], JudgeOutcome.Judged(result.Samples[i].Verdict), started: true);
+            // Each item is its own request: equal programs against equal tests are still judged once (content keys).
+            var requests = group.Select(p => new JudgeRequest(p.Work.Problem, p.Work.Program)).ToList();
+            var pipeline = _engine.PipelineFor(timeLimitSeconds, memoryLimitKb, group.Count, sandboxes);
+            var result = await pipeline.JudgeAsync(requests, null, _abort.Token);
+            for (var i = 0; i < group.Count; i++) Finish(group[i], JudgeOutcome.Judged(result.Programs[i].Verdict), started: true);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {

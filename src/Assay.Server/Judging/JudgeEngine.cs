@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Assay.Core.Evaluation;
 using Assay.Core.Problems;
 using Assay.Evaluation;
+using Assay.Evaluation.Pipeline;
 using Assay.Execution.Judging;
 using Assay.Execution.Running;
 using Assay.Execution.Toolchains;
@@ -17,7 +18,7 @@ public sealed class JudgeEngine : IAsyncDisposable
 {
     private readonly IVerdictStore _store;
     private readonly Lazy<Toolchain?> _python;
-    private readonly Evaluator _prototype;
+    private readonly JudgingPipeline _prototype;
     private readonly ConcurrentDictionary<string, ToolchainResolution?> _languages = new(StringComparer.OrdinalIgnoreCase);
 
     public JudgeEngine(ProgramRunner runner, IVerdictStore store)
@@ -27,29 +28,30 @@ public sealed class JudgeEngine : IAsyncDisposable
         Runner = runner;
         _store = store;
         _python = new Lazy<Toolchain?>(() => runner.ResolveLanguage("python")?.Toolchain);
-        _prototype = new Evaluator(runner, store, new EvaluationOptions { FixedTimeLimitSeconds = 1 });
+        _prototype = new JudgingPipeline(runner, store, new EvaluationOptions());
     }
 
     public ProgramRunner Runner { get; }
 
-    /// <summary>True when the evaluator has a judging mode for this problem's tests.</summary>
+    /// <summary>True when the pipeline has a judging mode for this problem's tests.</summary>
     public bool Supports(Problem problem) => _prototype.Supports(problem);
 
     /// <summary>A language's toolchain on this host, resolved once (null: no such language).</summary>
     public ToolchainResolution? Resolve(string language) => _languages.GetOrAdd(language, l => Runner.ResolveLanguage(l));
 
     /// <summary>
-    /// An evaluator for one batch of <paramref name="items"/> items with this per-test limit. Python batches are
-    /// split evenly over the <paramref name="sandboxes"/> this batch may count on (the others are busy with other
+    /// The judging pipeline for one batch of <paramref name="items"/> items with this per-test limit. Python batches
+    /// are split evenly over the <paramref name="sandboxes"/> this batch may count on (the others are busy with other
     /// batches): every sandbox start is amortised over as many candidates as possible without leaving a core idle.
+    /// Candidates in the Python harness run one at a time in a judging sandbox of <paramref name="memoryLimitKb"/>.
     /// </summary>
-    public Evaluator EvaluatorFor(double timeLimitSeconds, int items, int sandboxes)
+    public JudgingPipeline PipelineFor(double timeLimitSeconds, long memoryLimitKb, int items, int sandboxes)
     {
-        var options = new EvaluationOptions { FixedTimeLimitSeconds = timeLimitSeconds, Isolation = JudgeIsolation.Batch };
-        if (_python.Value is not { } python) return new Evaluator(Runner, _store, options);
+        var options = new EvaluationOptions { TimeLimit = TimeSpan.FromSeconds(timeLimitSeconds), Isolation = JudgeIsolation.Batch };
+        if (_python.Value is not { } python) return new JudgingPipeline(Runner, _store, options);
         var share = Math.Clamp(sandboxes, 1, Runner.Concurrency);
         var perSandbox = Math.Clamp((items + share - 1) / share, 1, 100);
-        return new Evaluator(new PythonJudge(Runner, python, perSandbox), _store, options);
+        return new JudgingPipeline(Runner, _store, options, new PythonJudge(Runner, python, perSandbox, memoryLimitKb));
     }
 
     public async ValueTask DisposeAsync()

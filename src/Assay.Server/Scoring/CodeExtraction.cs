@@ -1,23 +1,35 @@
+using System.Text;
 using System.Text.RegularExpressions;
+using Assay.Core.Evaluation;
 
 namespace Assay.Server.Scoring;
 
 /// <summary>Where a trainer looks for the program in a model's completion.</summary>
 public enum FenceRule
 {
-    /// <summary>The last fenced block; without fences the whole text.</summary>
+    /// <summary>Assay's default: the last fenced block; without fences the whole text.</summary>
     LastBlockElseWhole,
 
-    /// <summary>verl: the text after the last "```python" up to the next fence, else the first fenced block (its language line dropped), else no code.</summary>
+    /// <summary>
+    /// verl `sandbox_fusion/__init__.py::compute_score`: with "```python" in the text, what follows its last
+    /// occurrence up to the next "```"; else, with "```" in it, the text between the first two "```" (its first line
+    /// dropped when that line, stripped, is all letters); else no code.
+    /// </summary>
     PythonElseFirstBlock,
 
-    /// <summary>DeepCoder: the last fenced block, else no code.</summary>
+    /// <summary>rllm/DeepCoder `code_reward.py::extract_code_from_model`: the last match of "```" + an optional word tag + newline … "```", stripped; else no code.</summary>
     LastBlock,
 
-    /// <summary>NeMo-RL: the first fenced block, else the whole text.</summary>
+    /// <summary>
+    /// NeMo-RL `code_test_environment.py::extract_code`: the first "```python", optional whitespace, newline … "```"
+    /// block, else the first "```", optional whitespace, newline … "```" block, else the whole response; stripped.
+    /// </summary>
     FirstBlockElseWhole,
 
-    /// <summary>open-r1: the last block opened by exactly "```" + language + newline, else no code.</summary>
+    /// <summary>
+    /// open-r1 `rewards.py::extract_code`: the last block opened by exactly "```" + language + newline, else the empty
+    /// program (which open-r1 runs like any other).
+    /// </summary>
     LastLanguageBlock,
 }
 
@@ -27,39 +39,67 @@ public static partial class CodeExtraction
     [GeneratedRegex(@"```(?:[^\n`]*)\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex Block();
 
+    [GeneratedRegex(@"```(?:\w+)?\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex WordTaggedBlock();
+
+    [GeneratedRegex(@"```python\s*\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex PythonBlockLoose();
+
+    [GeneratedRegex(@"```\s*\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex BareBlockLoose();
+
     public static string? Extract(string completion, FenceRule rule, string language)
     {
         ArgumentNullException.ThrowIfNull(completion);
-        var blocks = Block().Matches(completion).Select(m => m.Groups[1].Value).ToList();
         switch (rule)
         {
             case FenceRule.LastBlockElseWhole:
-                return blocks.Count > 0 ? blocks[^1] : completion;
+                return Block().Matches(completion) is { Count: > 0 } blocks ? blocks[^1].Groups[1].Value : completion;
             case FenceRule.FirstBlockElseWhole:
-                return blocks.Count > 0 ? blocks[0] : completion;
-            case FenceRule.LastBlock:
-                return blocks.Count > 0 ? blocks[^1] : null;
-            case FenceRule.PythonElseFirstBlock:
             {
-                var at = completion.LastIndexOf("```python", StringComparison.Ordinal);
-                if (at >= 0)
-                {
-                    var rest = completion[(at + "```python".Length)..];
-                    var end = rest.IndexOf("```", StringComparison.Ordinal);
-                    return end >= 0 ? rest[..end] : rest;
-                }
-                return blocks.Count > 0 ? blocks[0] : null;
+                var found = PythonBlockLoose().Match(completion) is { Success: true } python ? python
+                    : BareBlockLoose().Match(completion) is { Success: true } bare ? bare : null;
+                var code = Strip(found?.Groups[1].Value ?? completion);
+                // NeMo-RL scores an empty program 0 without running it.
+                return code.Length == 0 ? null : code;
             }
+            case FenceRule.LastBlock:
+                return WordTaggedBlock().Matches(completion) is { Count: > 0 } tagged ? Strip(tagged[^1].Groups[1].Value) : null;
+            case FenceRule.PythonElseFirstBlock:
+                return Verl(completion);
             case FenceRule.LastLanguageBlock:
             {
-                var open = "```" + language + "\n";
-                var found = Regex.Matches(completion, Regex.Escape(open) + "(.*?)```", RegexOptions.Singleline);
-                return found.Count > 0 ? found[^1].Groups[1].Value : null;
+                var found = Regex.Matches(completion, Regex.Escape("```" + language + "\n") + "(.*?)```", RegexOptions.Singleline);
+                return found.Count > 0 ? found[^1].Groups[1].Value : "";
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(rule), rule, null);
         }
     }
+
+    private static string? Verl(string completion)
+    {
+        const string Python = "```python";
+        var at = completion.LastIndexOf(Python, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            var rest = completion[(at + Python.Length)..];
+            var end = rest.IndexOf("```", StringComparison.Ordinal);
+            return end >= 0 ? rest[..end] : rest;
+        }
+        var open = completion.IndexOf("```", StringComparison.Ordinal);
+        if (open < 0) return null;
+        var after = completion[(open + 3)..];
+        var close = after.IndexOf("```", StringComparison.Ordinal);
+        var solution = close >= 0 ? after[..close] : after;
+        var newline = solution.IndexOf('\n', StringComparison.Ordinal);
+        // `first_line.strip().isalpha()`: a language tag such as "cpp" or "Python" (not "c++", not empty).
+        if (newline >= 0 && Strip(solution[..newline]) is { Length: > 0 } tag && tag.EnumerateRunes().All(Rune.IsLetter))
+            return solution[(newline + 1)..];
+        return solution;
+    }
+
+    private static string Strip(string text) => PythonText.Strip(text);
 
     /// <summary>OpenRLHF sends prompt + response as one text: the response is what follows the prompt.</summary>
     public static string StripPrompt(string query, string? prompt) =>

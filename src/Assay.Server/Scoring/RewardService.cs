@@ -9,8 +9,9 @@ namespace Assay.Server.Scoring;
 
 /// <summary>One completion to score, as every reward endpoint hands it over.</summary>
 /// <param name="Where">Where it sits in the request (`items[3]`), for error messages.</param>
+/// <param name="MemoryLimitMb">Memory of every run of the item's program.</param>
 public sealed record RewardItem(string Where, string? Id, string Language, string? Code, string? Completion, string? Prompt, JsonElement Tests,
-    ScoringPreset Preset, OutputMatch? Compare, double TimeLimitSeconds);
+    ScoringPreset Preset, OutputMatch? Compare, double TimeLimitSeconds, int MemoryLimitMb);
 
 /// <summary>One test's outcome in a result.</summary>
 public sealed record TestResult(bool Passed, string Status, string? Error);
@@ -44,7 +45,8 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
             var item = items[i];
             var resolution = engine.Resolve(item.Language) ?? throw new InvalidRequestException(
                 $"{item.Where}.language: unknown language `{item.Language}` (known: {string.Join(", ", engine.Runner.Catalog.Definitions.Select(d => d.Name))})");
-            var suite = TestSuite.Parse(item.Tests, resolution.Definition.Name, item.Preset, item.Compare, item.Where + ".tests");
+            var memoryKb = item.MemoryLimitMb * 1024L;
+            var suite = TestSuite.Parse(item.Tests, resolution.Definition.Name, item.Preset, item.Compare, memoryKb, item.Where + ".tests");
             totals[i] = suite.Total;
             string? program;
             if (item.Code is not null && item.Completion is not null) throw new InvalidRequestException($"{item.Where}: give either code or completion, not both");
@@ -69,7 +71,7 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
                 metrics.ItemFinished("sandbox_error");
                 continue;
             }
-            work.Add(new JudgeWork(problem, program, item.TimeLimitSeconds));
+            work.Add(new JudgeWork(problem, program, item.TimeLimitSeconds, memoryKb));
             workIndex.Add(i);
         }
 
@@ -95,16 +97,16 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
             return new ItemResult(item.Id, null, 0, total, "sandbox_error", true, verdict.Error ?? "the sandbox failed", null);
         var tests = details ? verdict.Tests.Select(t => new TestResult(t.Passed, t.Status.ToWireName(), t.Error)).ToList() : null;
         var error = verdict.Status == RunStatus.Ok ? null : verdict.Error;
+        var timedOut = verdict.Status == RunStatus.TimeLimit || verdict.Tests.Any(t => t.Status == RunStatus.TimeLimit);
+        List<bool> passed;
         if (verdict.TestsPassed is { } counted && verdict.Tests.Count != total)
-        {
-            // Input/output verdicts give the count passed and the first failure, not every test's outcome.
-            var n = Math.Min(total, counted);
-            return new ItemResult(item.Id, item.Preset.ScoreOfCount(n, total), n, total, verdict.Status.ToWireName(), false, error, tests);
-        }
-        var passed = verdict.Tests.Select(t => t.Passed).ToList();
+            // A verdict that gives the count passed and not every test's outcome (the passed ones come first).
+            passed = Enumerable.Range(0, total).Select(i => i < counted).ToList();
+        else
+            passed = verdict.Tests.Select(t => t.Passed).ToList();
         // A program that passed has passed every test, whether or not the mode lists them one by one.
         if (verdict.Status == RunStatus.Ok && passed.Count < total) passed = Enumerable.Repeat(true, total).ToList();
         var count = Math.Min(total, passed.Count(p => p));
-        return new ItemResult(item.Id, item.Preset.ScoreOf(passed, total), count, total, verdict.Status.ToWireName(), false, error, tests);
+        return new ItemResult(item.Id, item.Preset.ScoreOf(passed, total, timedOut), count, total, verdict.Status.ToWireName(), false, error, tests);
     }
 }

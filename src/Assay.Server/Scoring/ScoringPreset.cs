@@ -2,55 +2,78 @@ using Assay.Core.Problems;
 
 namespace Assay.Server.Scoring;
 
-/// <summary>How a reward is read from a completion's per-test outcomes.</summary>
+/// <summary>How a reward is read from a completion's per-test outcomes (over the tests the preset judges).</summary>
 public enum ScoreRule
 {
-    /// <summary>Tests passed / tests.</summary>
+    /// <summary>Tests passed / tests judged.</summary>
     Fraction,
 
-    /// <summary>Tests passed among the first ten / min(tests, 10) (verl's `continuous` score; every test still runs).</summary>
-    FirstTenFraction,
-
-    /// <summary>1 when every test passes, else 0 (DeepCoder, NeMo-RL).</summary>
+    /// <summary>1 when every judged test passes, else 0 (DeepCoder, NeMo-RL).</summary>
     AllOrNothing,
 
     /// <summary>1 when more than 99% of the tests pass, else 0 (open-r1's `binary_code_reward`).</summary>
     AboveNinetyNinePercent,
 }
 
-/// <summary>Which tests of a stdin/stdout problem are run.</summary>
+/// <summary>Which of an item's tests are judged and count.</summary>
 public enum TestSelection
 {
     All,
 
-    /// <summary>The 15 tests with the longest inputs (DeepCoder).</summary>
+    /// <summary>The first ten, in the given order (verl's `continuous` score: the others do not count).</summary>
+    FirstTen,
+
+    /// <summary>All of them when there are at most 15; else the 15 with the longest inputs (DeepCoder).</summary>
     LongestFifteen,
 }
 
 /// <summary>
 /// A trainer's own reward definition, so that a reward from Assay is the reward the trainer's built-in scorer
-/// would have given (without its false negatives): where the code is found in a completion, how stdout is
-/// compared, which tests count, and how passes become a number.
+/// gives: where the code is found in a completion, which tests are judged, how stdout is compared, and how
+/// passes become a number. Each preset names the trainer's function it reproduces.
 /// </summary>
 /// <param name="Name">The preset's name on the wire.</param>
-public sealed record ScoringPreset(string Name, FenceRule Extraction, OutputMatch Compare, TestSelection Selection, ScoreRule Score)
+/// <param name="TimeOutScoresZero">A test that times out makes the whole reward 0 (open-r1: its evaluation
+/// script does not catch `TimeoutExpired`, the script fails, and the reward is 0).</param>
+public sealed record ScoringPreset(string Name, FenceRule Extraction, OutputMatch Compare, TestSelection Selection, ScoreRule Score,
+    bool TimeOutScoresZero = false)
 {
-    /// <summary>Assay's default: the last fenced block (else the whole text), tokens compared, fraction of tests passed.</summary>
+    /// <summary>Assay's default: the last fenced block (else the whole text), tokens compared, fraction of all tests passed.</summary>
     public static ScoringPreset Fraction { get; } = new("fraction", FenceRule.LastBlockElseWhole, OutputMatch.Tokens, TestSelection.All, ScoreRule.Fraction);
 
-    /// <summary>verl's SandboxFusion scorer: ```python block else first block else no code (0); stdout exact up to trailing newlines; first-10 fraction.</summary>
-    public static ScoringPreset Verl { get; } = new("verl", FenceRule.PythonElseFirstBlock, OutputMatch.Exact, TestSelection.All, ScoreRule.FirstTenFraction);
+    /// <summary>
+    /// verl `verl/utils/reward_score/sandbox_fusion/__init__.py::compute_score` with `continuous=True` (what
+    /// `default_compute_score` passes for code): verl's extraction, stdout equal up to trailing newlines
+    /// (`utils.py::_process_single_case`), the fraction of the first min(n, 10) tests that pass.
+    /// </summary>
+    public static ScoringPreset Verl { get; } = new("verl", FenceRule.PythonElseFirstBlock, OutputMatch.ExactUpToTrailingNewlines, TestSelection.FirstTen,
+        ScoreRule.Fraction);
 
-    /// <summary>rllm/DeepCoder: last fenced block else no code (0); 15 longest-input tests; all must pass.</summary>
-    public static ScoringPreset DeepCoder { get; } = new("deepcoder", FenceRule.LastBlock, OutputMatch.Tokens, TestSelection.LongestFifteen, ScoreRule.AllOrNothing);
+    /// <summary>
+    /// rllm/DeepCoder `rllm/rewards/code_reward.py::check_correctness` with `taco.py::run_test` (the route of
+    /// taco, apps, code_contests and primeintellect items): last fenced block with a word tag or none, else no
+    /// code; the 15 tests with the longest inputs; TACO's lenient comparison; all must pass.
+    /// </summary>
+    public static ScoringPreset DeepCoder { get; } = new("deepcoder", FenceRule.LastBlock, OutputMatch.TacoLenient, TestSelection.LongestFifteen,
+        ScoreRule.AllOrNothing);
 
-    /// <summary>NeMo-RL's code environment: first fenced block or the whole response; stripped stdout; all must pass.</summary>
-    public static ScoringPreset NemoRl { get; } = new("nemo_rl", FenceRule.FirstBlockElseWhole, OutputMatch.Exact, TestSelection.All, ScoreRule.AllOrNothing);
+    /// <summary>
+    /// NeMo-RL `nemo_rl/environments/code_test_environment.py` (`extract_code`, `run_single_test`): the first
+    /// ```python block, else the first bare ``` block, else the whole response; stripped stdout equal to the
+    /// stripped expected output; all must pass (judging stops at the first failure).
+    /// </summary>
+    public static ScoringPreset NemoRl { get; } = new("nemo_rl", FenceRule.FirstBlockElseWhole, OutputMatch.StrippedEqual, TestSelection.All,
+        ScoreRule.AllOrNothing);
 
-    /// <summary>open-r1's `code_reward`: the last ```python block else no code; fraction of tests passed.</summary>
-    public static ScoringPreset OpenR1Code { get; } = new("openr1_code", FenceRule.LastLanguageBlock, OutputMatch.Tokens, TestSelection.All, ScoreRule.Fraction);
+    /// <summary>
+    /// open-r1 `src/open_r1/rewards.py::code_reward`: the last block opened by ```python and a newline, else an
+    /// empty program (it is run, as there); stripped lines compared pairwise; the fraction of tests passed, and 0
+    /// when a test times out.
+    /// </summary>
+    public static ScoringPreset OpenR1Code { get; } = new("openr1_code", FenceRule.LastLanguageBlock, OutputMatch.StrippedLinePrefix, TestSelection.All,
+        ScoreRule.Fraction, TimeOutScoresZero: true);
 
-    /// <summary>open-r1's `binary_code_reward`: as `openr1_code`, then 1 above 99% of tests passed, else 0.</summary>
+    /// <summary>open-r1 `binary_code_reward`: `code_reward`'s value, then 1 above 0.99, else 0.</summary>
     public static ScoringPreset OpenR1Binary { get; } = OpenR1Code with { Name = "openr1_binary", Score = ScoreRule.AboveNinetyNinePercent };
 
     /// <summary>All-or-nothing with Assay's extraction and comparison.</summary>
@@ -64,29 +87,42 @@ public sealed record ScoringPreset(string Name, FenceRule Extraction, OutputMatc
     public static string Names => string.Join(", ", All.Select(p => p.Name));
 
     /// <summary>
-    /// The reward when only the number of tests passed is known (input/output verdicts report the count and the
-    /// first failure): exact for every rule except verl's first ten with more than ten tests, where it is the
-    /// fraction over all tests.
+    /// True when the reward counts tests, so every judged test must run even after one failed; an
+    /// all-or-nothing reward is decided by the first failure.
     /// </summary>
-    public double ScoreOfCount(int passed, int total) => total <= 0 ? 0 : Score switch
-    {
-        ScoreRule.FirstTenFraction when total > 10 => (double)Math.Min(passed, total) / total,
-        _ => ScoreOf(Enumerable.Range(0, total).Select(i => i < passed).ToList(), total),
-    };
+    public bool CountsEveryTest => Score != ScoreRule.AllOrNothing;
 
-    /// <summary>The reward for <paramref name="passed"/> per-test outcomes (in test order; missing ones count as failed).</summary>
-    public double ScoreOf(IReadOnlyList<bool> passed, int total)
+    /// <summary>The indices of the tests this preset judges, in the order they are given.</summary>
+    /// <param name="inputLengths">Each test's input length (DeepCoder keeps the longest); null when the tests have no input.</param>
+    public IReadOnlyList<int> Select(int count, IReadOnlyList<int>? inputLengths = null)
+    {
+        var all = Enumerable.Range(0, count);
+        return Selection switch
+        {
+            TestSelection.FirstTen => all.Take(10).ToList(),
+            // rllm sorts the indices by input length, longest first (a stable sort), and keeps 15; the order the
+            // kept tests run in does not change an all-or-nothing reward.
+            TestSelection.LongestFifteen when count > 15 && inputLengths is not null =>
+                all.OrderByDescending(i => inputLengths[i]).Take(15).Order().ToList(),
+            _ => all.ToList(),
+        };
+    }
+
+    /// <summary>
+    /// The reward for the judged tests' outcomes, in test order (missing ones count as failed);
+    /// <paramref name="timedOut"/> says whether any of them hit its time limit.
+    /// </summary>
+    public double ScoreOf(IReadOnlyList<bool> passed, int total, bool timedOut = false)
     {
         ArgumentNullException.ThrowIfNull(passed);
-        if (total <= 0) return 0;
-        bool Passed(int i) => i < passed.Count && passed[i];
-        var count = Enumerable.Range(0, total).Count(Passed);
+        if (total <= 0 || (timedOut && TimeOutScoresZero)) return 0;
+        var count = Enumerable.Range(0, total).Count(i => i < passed.Count && passed[i]);
+        var fraction = (double)count / total;
         return Score switch
         {
-            ScoreRule.Fraction => (double)count / total,
-            ScoreRule.FirstTenFraction => (double)Enumerable.Range(0, Math.Min(total, 10)).Count(Passed) / Math.Min(total, 10),
+            ScoreRule.Fraction => fraction,
             ScoreRule.AllOrNothing => count == total ? 1.0 : 0.0,
-            ScoreRule.AboveNinetyNinePercent => (double)count / total > 0.99 ? 1.0 : 0.0,
+            ScoreRule.AboveNinetyNinePercent => fraction > 0.99 ? 1.0 : 0.0,
             _ => throw new InvalidOperationException("unknown score rule " + Score),
         };
     }

@@ -53,10 +53,15 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
         return null;
     }
 
-    public static TestSuite Parse(JsonElement tests, string language, ScoringPreset preset, OutputMatch? compare, string where)
+    /// <summary>
+    /// Reads an item's tests. Only the tests <paramref name="preset"/> judges are kept (verl: the first ten); a
+    /// preset that counts tests gets every stdin/stdout test run; <paramref name="memoryLimitKb"/> applies to every
+    /// program run (the Python harness gets it per judging sandbox, see <see cref="Judging.JudgeEngine"/>).
+    /// </summary>
+    public static TestSuite Parse(JsonElement tests, string language, ScoringPreset preset, OutputMatch? compare, long memoryLimitKb, string where)
     {
         ArgumentNullException.ThrowIfNull(preset);
-        var match = compare ?? preset.Compare;
+        var limits = new Shape(preset, compare ?? preset.Compare, memoryLimitKb);
         if (tests.ValueKind == JsonValueKind.String)
         {
             JsonElement parsed;
@@ -69,9 +74,9 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
             {
                 throw new InvalidRequestException($"{where}: a string of tests must hold JSON ({ex.Message})");
             }
-            return Parse(parsed, language, preset, compare, where);
+            return Parse(parsed, language, preset, compare, memoryLimitKb, where);
         }
-        if (tests.ValueKind == JsonValueKind.Array) return Stdio(Records(tests, where), match, preset, where);
+        if (tests.ValueKind == JsonValueKind.Array) return Stdio(Records(tests, where), limits, where);
         if (tests.ValueKind != JsonValueKind.Object)
             throw new InvalidRequestException($"{where}: tests must be an object, a list, or a JSON string of one, not {tests.ValueKind.ToString().ToLowerInvariant()}");
 
@@ -79,43 +84,52 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
         {
             return kind.ValueKind == JsonValueKind.String ? kind.GetString() switch
             {
-                "assert" => Asserts(tests, language, where),
-                "function" => Function(tests, language, where),
-                "stdio" => Stdio(Records(Required(tests, "tests", where), where + ".tests"), ParseCompare(tests, where) ?? match, preset, where),
-                "program" => new TestSuite(new ProgramTestJudge(RequiredString(tests, "test_program", where)), 1, null, null, "program"),
+                "assert" => Asserts(tests, language, preset, where),
+                "function" => Function(tests, language, preset, where),
+                "stdio" => Stdio(Records(Required(tests, "tests", where), where + ".tests"),
+                    limits with { Match = ParseCompare(tests, where) ?? limits.Match }, where),
+                "program" => new TestSuite(new ProgramTestJudge(RequiredString(tests, "test_program", where), MemoryLimitKb: memoryLimitKb), 1, null, null,
+                    "program"),
                 var other => throw new InvalidRequestException($"{where}.kind: `{other}` is not a kind of tests (assert, function, stdio, program)"),
             } : throw new InvalidRequestException($"{where}.kind must be a string");
         }
         if (tests.TryGetProperty("assert_case", out var assertCase))
         {
-            var asserts = Strings(assertCase, where + ".assert_case");
+            var asserts = Pick(Strings(assertCase, where + ".assert_case"), preset, null);
             RequirePython(language, where, "assert tests");
             return new TestSuite(new PythonAssertJudge("", asserts), asserts.Count, null, null, "assert");
         }
-        if (tests.TryGetProperty("test_cases", out var cases)) return Stdio(Records(cases, where + ".test_cases"), match, preset, where);
+        if (tests.TryGetProperty("test_cases", out var cases)) return Stdio(Records(cases, where + ".test_cases"), limits, where);
         if (tests.TryGetProperty("inputs", out var inputs) && tests.TryGetProperty("outputs", out var outputs))
         {
             if (tests.TryGetProperty("fn_name", out var fn) && fn.ValueKind == JsonValueKind.String && fn.GetString() is { Length: > 0 } name)
-                return CallBased(inputs, outputs, name, language, where);
+                return CallBased(inputs, outputs, name, language, preset, where);
             var ins = Strings(inputs, where + ".inputs", allowEmpty: true);
             var outs = Strings(outputs, where + ".outputs", allowEmpty: true);
             if (ins.Count != outs.Count) throw new InvalidRequestException($"{where}: {ins.Count} inputs but {outs.Count} outputs");
-            return Stdio(ins.Zip(outs, (i, o) => new StdioTest(i, o)).ToList(), match, preset, where);
+            return Stdio(ins.Zip(outs, (i, o) => new StdioTest(i, o)).ToList(), limits, where);
         }
         throw new InvalidRequestException($"{where}: unrecognised tests; give {{\"kind\": \"assert\"|\"function\"|\"stdio\"|\"program\", ...}}, " +
             "{\"inputs\", \"outputs\", \"fn_name\"?}, {\"assert_case\"}, {\"test_cases\"} or a list of {\"input\", \"output\"}");
     }
 
-    private static TestSuite Asserts(JsonElement tests, string language, string where)
+    /// <summary>How an item's stdin/stdout tests are judged: the preset, the comparison and the memory limit.</summary>
+    private sealed record Shape(ScoringPreset Preset, OutputMatch Match, long MemoryLimitKb);
+
+    /// <summary>The tests the preset judges, in their order.</summary>
+    private static List<T> Pick<T>(IReadOnlyList<T> tests, ScoringPreset preset, Func<T, string>? input) =>
+        preset.Select(tests.Count, input is null ? null : tests.Select(t => input(t).EnumerateRunes().Count()).ToList()).Select(i => tests[i]).ToList();
+
+    private static TestSuite Asserts(JsonElement tests, string language, ScoringPreset preset, string where)
     {
         RequirePython(language, where, "assert tests");
-        var snippets = Strings(Required(tests, "tests", where), where + ".tests");
+        var snippets = Pick(Strings(Required(tests, "tests", where), where + ".tests"), preset, null);
         var setup = OptionalString(tests, "setup", where) ?? "";
         var entry = OptionalString(tests, "entry_point", where);
         return new TestSuite(new PythonAssertJudge(setup, snippets, RebindEntryPoint: entry is not null), snippets.Count, entry, null, "assert");
     }
 
-    private static TestSuite Function(JsonElement tests, string language, string where)
+    private static TestSuite Function(JsonElement tests, string language, ScoringPreset preset, string where)
     {
         RequirePython(language, where, "function tests");
         var entry = RequiredString(tests, "entry_point", where);
@@ -131,6 +145,7 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
             args.Add(input.GetRawText());
             i++;
         }
+        args = Pick(args, preset, a => a);
         var atol = 0.0;
         if (tests.TryGetProperty("atol", out var a))
         {
@@ -141,7 +156,7 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
     }
 
     /// <summary>APPS call-based tests: `fn_name(*input) == output`, by APPS's own rule (see <see cref="CallMatchSetup"/>).</summary>
-    private static TestSuite CallBased(JsonElement inputs, JsonElement outputs, string name, string language, string where)
+    private static TestSuite CallBased(JsonElement inputs, JsonElement outputs, string name, string language, ScoringPreset preset, string where)
     {
         RequirePython(language, where, "call-based tests (fn_name)");
         if (inputs.ValueKind != JsonValueKind.Array || outputs.ValueKind != JsonValueKind.Array)
@@ -151,7 +166,7 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
         if (ins.Count != outs.Count) throw new InvalidRequestException($"{where}: {ins.Count} inputs but {outs.Count} outputs");
         if (ins.Count == 0) throw new InvalidRequestException($"{where}: no tests");
         var snippets = new List<string>();
-        for (var i = 0; i < ins.Count; i++)
+        foreach (var i in preset.Select(ins.Count, ins.Select(x => x.GetRawText().EnumerateRunes().Count()).ToList()))
         {
             // A JSON string literal is a valid Python string literal: the test decodes the very JSON it was given.
             var args = ins[i].ValueKind == JsonValueKind.String ? ins[i].GetString()! : ins[i].GetRawText();
@@ -176,16 +191,12 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
         }
     }
 
-    private static TestSuite Stdio(List<StdioTest> tests, OutputMatch match, ScoringPreset preset, string where)
+    private static TestSuite Stdio(List<StdioTest> tests, Shape shape, string where)
     {
         if (tests.Count == 0) throw new InvalidRequestException($"{where}: no tests");
-        if (preset.Selection == TestSelection.LongestFifteen && tests.Count > 15)
-        {
-            // DeepCoder keeps the 15 tests with the longest inputs; their order is kept.
-            var keep = tests.Select((t, i) => (t, i)).OrderByDescending(x => x.t.Input.Length).ThenBy(x => x.i).Take(15).Select(x => x.i).ToHashSet();
-            tests = tests.Where((_, i) => keep.Contains(i)).ToList();
-        }
-        return new TestSuite(new StdioJudge(tests, match), tests.Count, null, null, "stdio");
+        tests = Pick(tests, shape.Preset, t => t.Input);
+        var judge = new StdioJudge(tests, shape.Match, RunAllTests: shape.Preset.CountsEveryTest, MemoryLimitKb: shape.MemoryLimitKb);
+        return new TestSuite(judge, tests.Count, null, null, "stdio");
     }
 
     /// <summary>Records `{input, output | expected_output}`, as a list.</summary>
@@ -212,12 +223,17 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
     private static OutputMatch? ParseCompare(JsonElement tests, string where) =>
         OptionalString(tests, "compare", where) is { } text ? ParseCompare(text, where + ".compare") : null;
 
+    /// <summary>The comparisons a request may name (the trainers' rules by the names the README gives them).</summary>
     public static OutputMatch ParseCompare(string text, string where) => text switch
     {
         "exact" => OutputMatch.Exact,
         "tokens" => OutputMatch.Tokens,
         "numeric" => OutputMatch.Numeric,
-        _ => throw new InvalidRequestException($"{where}: `{text}` is not a comparison (exact, tokens, numeric)"),
+        "trailing_newlines" => OutputMatch.ExactUpToTrailingNewlines,
+        "stripped" => OutputMatch.StrippedEqual,
+        "stripped_lines" => OutputMatch.StrippedLinePrefix,
+        "taco" => OutputMatch.TacoLenient,
+        _ => throw new InvalidRequestException($"{where}: `{text}` is not a comparison (exact, tokens, numeric, trailing_newlines, stripped, stripped_lines, taco)"),
     };
 
     private static void RequirePython(string language, string where, string what)

@@ -57,6 +57,9 @@ public sealed record Limits
 {
     /// <summary>CPU seconds per test.</summary>
     public double? TimeLimitS { get; init; }
+
+    /// <summary>Memory of every run of the program, in MB (default <see cref="NativeEndpoints.DefaultMemoryLimitMb"/>).</summary>
+    public int? MemoryMb { get; init; }
 }
 
 /// <summary>One result per item, in request order.</summary>

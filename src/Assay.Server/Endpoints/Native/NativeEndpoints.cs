@@ -8,6 +8,14 @@ internal static class NativeEndpoints
     public const double DefaultTimeLimitSeconds = 4;
     public const double MaxTimeLimitSeconds = 60;
 
+    /// <summary>Memory of each run of an item's program when the request names none (verl's and SandboxFusion's client default).</summary>
+    public const int DefaultMemoryLimitMb = 1024;
+
+    /// <summary>Below this the Python harness that judges assert and function tests cannot itself start.</summary>
+    public const int MinMemoryLimitMb = 64;
+
+    public const int MaxMemoryLimitMb = 16_384;
+
     public static void MapNative(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1/score", ScoreAsync)
@@ -33,6 +41,7 @@ internal static class NativeEndpoints
         var preset = ScoringPreset.Find(request.Preset) ?? throw new InvalidRequestException($"preset: unknown `{request.Preset}` (known: {ScoringPreset.Names})");
         var deadline = arrived + Deadline(request.DeadlineS, options);
         var defaultLimit = TimeLimit(request.Limits?.TimeLimitS, "limits.time_limit_s") ?? DefaultTimeLimitSeconds;
+        var defaultMemory = MemoryLimit(request.Limits?.MemoryMb, "limits.memory_mb") ?? DefaultMemoryLimitMb;
 
         var items = new List<RewardItem>(request.Items.Count);
         for (var i = 0; i < request.Items.Count; i++)
@@ -43,7 +52,8 @@ internal static class NativeEndpoints
                 ?? throw new InvalidRequestException($"{where}.preset: unknown `{item.Preset}` (known: {ScoringPreset.Names})");
             var compare = item.Compare is null ? (Assay.Core.Problems.OutputMatch?)null : TestSuite.ParseCompare(item.Compare, where + ".compare");
             var limit = TimeLimit(item.Limits?.TimeLimitS, where + ".limits.time_limit_s") ?? defaultLimit;
-            items.Add(new RewardItem(where, item.Id, item.Language, item.Code, item.Completion, item.Prompt, item.Tests, itemPreset, compare, limit));
+            var memory = MemoryLimit(item.Limits?.MemoryMb, where + ".limits.memory_mb") ?? defaultMemory;
+            items.Add(new RewardItem(where, item.Id, item.Language, item.Code, item.Completion, item.Prompt, item.Tests, itemPreset, compare, limit, memory));
         }
         var batch = await rewards.ScoreAsync(items, deadline, request.Details, context.RequestAborted);
         return batch.Refusal is { } refusal ? Wire.Refused(context, refusal) : Wire.Ok(new ScoreResponse(batch.Results!));
@@ -54,6 +64,14 @@ internal static class NativeEndpoints
         if (seconds is null) return options.DefaultDeadline;
         if (seconds is not (> 0 and <= 3600)) throw new InvalidRequestException("deadline_s must be between 0 and 3600 seconds");
         return TimeSpan.FromSeconds(seconds.Value);
+    }
+
+    internal static int? MemoryLimit(int? megabytes, string where)
+    {
+        if (megabytes is null) return null;
+        if (megabytes is not (>= MinMemoryLimitMb and <= MaxMemoryLimitMb))
+            throw new InvalidRequestException($"{where} must be between {MinMemoryLimitMb} and {MaxMemoryLimitMb} MB");
+        return megabytes;
     }
 
     internal static double? TimeLimit(double? seconds, string where)

@@ -33,6 +33,9 @@ internal static class RewardEndpoints
             $"preset: unknown `{query["preset"]}` (known: {ScoringPreset.Names})");
         var language = query["language"].FirstOrDefault() ?? "python";
         var limit = NativeEndpoints.TimeLimit(Number(query["time_limit_s"].FirstOrDefault(), "time_limit_s"), "time_limit_s") ?? NativeEndpoints.DefaultTimeLimitSeconds;
+        var memoryMb = Number(query["memory_mb"].FirstOrDefault(), "memory_mb");
+        if (memoryMb is { } mb && (mb != Math.Floor(mb) || Math.Abs(mb) > int.MaxValue)) throw new InvalidRequestException("memory_mb must be a whole number of MB");
+        var memory = NativeEndpoints.MemoryLimit((int?)memoryMb, "memory_mb") ?? NativeEndpoints.DefaultMemoryLimitMb;
         var deadline = arrived + NativeEndpoints.Deadline(Number(query["deadline_s"].FirstOrDefault(), "deadline_s"), options);
 
         var request = await Wire.ReadAsync<RewardRequest>(context.Request);
@@ -45,7 +48,7 @@ internal static class RewardEndpoints
             throw new InvalidRequestException($"query: {request.Query.Count} samples; at most {options.MaxItemsPerRequest} per request", 413);
 
         var items = request.Query.Select((text, i) => new RewardItem($"query[{i}]", null, language, null, text ?? throw new InvalidRequestException($"query[{i}]: null"),
-            request.Prompts?[i], request.Labels[i], preset, null, limit)).ToList();
+            request.Prompts?[i], request.Labels[i], preset, null, limit, memory)).ToList();
         var batch = await rewards.ScoreAsync(items, deadline, details: false, context.RequestAborted);
         if (batch.Refusal is { } refusal) return Wire.Refused(context, refusal);
         var results = batch.Results!;

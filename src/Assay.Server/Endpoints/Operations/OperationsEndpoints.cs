@@ -16,10 +16,14 @@ internal static class OperationsEndpoints
 
     private static IResult Health(AdmissionGate gate, JudgeEngine engine)
     {
-        var answer = new HealthAnswer(gate.IsDraining ? "draining" : "ok", engine.Runner.Concurrency, gate.Queued, gate.Running, gate.Capacity);
+        var answer = new HealthAnswer(gate.IsDraining ? "draining" : "ok", engine.Runner.Concurrency, engine.Runner.Sandboxes - engine.Runner.Concurrency,
+            gate.Queued, gate.Running, gate.Capacity);
         return Results.Json(answer, Wire.Json, statusCode: gate.IsDraining ? 503 : 200);
     }
 }
 
-/// <summary>`status` is `ok`, or `draining` (503) while the server shuts down.</summary>
-public sealed record HealthAnswer(string Status, int Sandboxes, long Queued, long Running, int QueueCapacity);
+/// <summary>
+/// `status` is `ok`, or `draining` (503) while the server shuts down. <see cref="Sandboxes"/> judge `/v1/score` and
+/// `/get_reward` items; <see cref="RunCodeSandboxes"/> more serve `/run_code`.
+/// </summary>
+public sealed record HealthAnswer(string Status, int Sandboxes, int RunCodeSandboxes, long Queued, long Running, int QueueCapacity);

@@ -1,4 +1,5 @@
 using Assay.Core.Execution;
+using Assay.Execution.Running;
 using Assay.Server.Admission;
 using Assay.Server.Judging;
 using Assay.Server.Metrics;
@@ -67,7 +68,8 @@ internal static class RunCodeEndpoints
                 };
                 if (request.MemoryLimitMb > 0) limits = limits with { MemoryKb = (long)(request.MemoryLimitMb * 1024) };
                 var stdin = System.Text.Encoding.UTF8.GetBytes(request.Stdin ?? "");
-                var report = await engine.Runner.RunAsync(toolchain, request.Code, stdin, limits, context.RequestAborted);
+                // A spare sandbox: the run may only wait (sleep past its limit), and the judging sandboxes stay free.
+                var report = await engine.Runner.RunAsync(toolchain, request.Code, stdin, limits, SandboxLane.Spare, context.RequestAborted);
                 metrics.ItemFinished(report.Status.ToWireName());
                 return Wire.Ok(ToResponse(report));
             }
@@ -125,7 +127,10 @@ internal static class RunCodeEndpoints
     }
 }
 
-/// <summary>Sandboxes `/run_code` may hold at once: one per core, so a flood of runs waits here, with a deadline.</summary>
+/// <summary>
+/// Sandboxes `/run_code` may hold at once (<see cref="ServeOptions.RunCodeSandboxes"/>, beyond the judging ones):
+/// a flood past them waits here, with a deadline.
+/// </summary>
 public sealed class RunSlots(int concurrency)
 {
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
