@@ -2,7 +2,6 @@ using Assay.Core.Evaluation;
 using Assay.Core.Problems;
 using Assay.Datasets.Formats;
 using Assay.Datasets.Jsonl;
-using Assay.Evaluation.Tests.MultiLanguage;
 using Assay.Evaluation.Tests.Support;
 using Assay.Execution.Running;
 
