@@ -32,6 +32,7 @@ public sealed class SqliteVerdictStoreTests : IDisposable
         TestsTotal = 9 + seed,
         TestsPassed = 3,
         BasePassed = false,
+        TestsExcluded = 2,
         Isolated = true,
     };
 
@@ -60,6 +61,8 @@ public sealed class SqliteVerdictStoreTests : IDisposable
         var full = Full();
         var unset = typeof(ProgramVerdict).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite)
+            // Fields that are never stored (a transient verdict is not stored at all) have nothing to round-trip.
+            .Where(p => p.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() is null)
             .Where(p => p.GetValue(full) is IEnumerable items and not string ? !items.Cast<object>().Any() : Equals(p.GetValue(full), p.GetValue(bare)))
             .Select(p => p.Name);
         Assert.Empty(unset);
