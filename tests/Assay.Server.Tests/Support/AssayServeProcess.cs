@@ -30,17 +30,11 @@ public sealed partial class AssayServeProcess : IAsyncDisposable
     [GeneratedRegex(@"listening on (http://\S+)")]
     private static partial Regex Listening();
 
-    /// <summary>`assay serve` with two judging sandboxes (`-j 2`) and <paramref name="extra"/> arguments.</summary>
-    public static Task<AssayServeProcess> StartAsync(params string[] extra) => StartWithAsync(["-j", "2", .. extra]);
-
-    /// <summary>`assay serve` at its default settings (only the port and address chosen), as a user starts it.</summary>
-    public static Task<AssayServeProcess> StartWithDefaultsAsync() => StartWithAsync([]);
-
-    private static async Task<AssayServeProcess> StartWithAsync(string[] extra)
+    public static async Task<AssayServeProcess> StartAsync(params string[] extra)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "assay.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { dll, "serve", "--port", "0", "--host", "127.0.0.1" }.Concat(extra)) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { dll, "serve", "--port", "0", "--host", "127.0.0.1", "-j", "2" }.Concat(extra)) info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = new List<string>();
