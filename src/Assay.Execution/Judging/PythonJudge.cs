@@ -12,20 +12,42 @@ using Assay.Execution.Toolchains;
 namespace Assay.Execution.Judging;
 
 /// <summary>
-/// Judges Python programs with Assay's harness (python_harness.py) in the sandbox: the tests run in a judge
+/// Judges Python programs with Assay's harness (python_harness*.py, see <see cref="HarnessParts"/>) in the sandbox: the tests run in a judge
 /// process, the candidate's code in a worker process the judge talks to, so a candidate can neither fake its
 /// results nor reach the tests. In batch mode one sandbox judges many candidates in turn, which is what makes
 /// large evaluations fast on a machine where starting a process is the dominant cost.
 /// </summary>
 public sealed class PythonJudge
 {
-    private static readonly Lazy<string> HarnessSource = new(() =>
+    /// <summary>
+    /// The harness's files (embedded resources), in the order they are joined into the one program the sandbox
+    /// runs: a single source keeps a batch at one interpreter start for the judge and one for its worker, as
+    /// before the harness was split by concern. Later parts use names of earlier ones; the entry points come last.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> HarnessParts =
+    [
+        "python_harness.py", "python_harness_data.py", "python_harness_state.py", "python_harness_worker.py",
+        "python_harness_channel.py", "python_harness_matrix.py", "python_harness_judge.py", "python_harness_main.py",
+    ];
+
+    internal const string HarnessResourcePrefix = "Assay.Execution.Judging.";
+
+    private static readonly Lazy<string> HarnessSource = new(JoinHarness);
+
+    /// <summary>The harness program: its parts joined, each after a comment naming it (tracebacks point into it).</summary>
+    internal static string JoinHarness()
     {
-        using var stream = typeof(PythonJudge).Assembly.GetManifestResourceStream("Assay.Execution.Judging.python_harness.py")
-            ?? throw new InvalidOperationException("python harness resource missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
+        var source = new StringBuilder();
+        foreach (var part in HarnessParts)
+        {
+            using var stream = typeof(PythonJudge).Assembly.GetManifestResourceStream(HarnessResourcePrefix + part)
+                ?? throw new InvalidOperationException("python harness part missing: " + part);
+            using var reader = new StreamReader(stream);
+            if (source.Length > 0) source.Append("\n\n# ---------------------------------------------------------------- ").Append(part).Append("\n\n");
+            source.Append(reader.ReadToEnd());
+        }
+        return source.ToString();
+    }
 
     private readonly IProgramRunner _runner;
     private readonly Toolchain _python;
