@@ -32,7 +32,7 @@ internal sealed class ProgramTestMode(ModeContext context) : IJudgingMode
 
     public IReadOnlyList<double>? PerTestLimits(Problem problem, ProgramVerdict? reference, TimeLimitPolicy policy) => null;
 
-    public Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference, JudgeOptions options)
+    public Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference)
     {
         var judge = (ProgramTestJudge)problem.Judge;
         var resolution = _toolchains.GetOrAdd(language, l => context.Runner.ResolveLanguage(l));

@@ -32,7 +32,7 @@ internal sealed class PythonMode(ModeContext context) : IJudgingMode
             ? reference.Tests.Select(t => policy.Calibrated(t.CpuTimeMs)).ToList()
             : null;
 
-    public Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference, JudgeOptions options)
+    public Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference)
     {
         var name = context.Runner.Catalog.Find(language)?.Name;
         if (name != "python")

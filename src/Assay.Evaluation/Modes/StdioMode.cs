@@ -32,13 +32,13 @@ internal sealed class StdioMode(ModeContext context) : IJudgingMode
 
     public IReadOnlyList<double>? PerTestLimits(Problem problem, ProgramVerdict? reference, TimeLimitPolicy policy) => null;
 
-    public Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference, JudgeOptions options)
+    public Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference)
     {
         var judge = (StdioJudge)problem.Judge;
         if (Toolchain(language, out var why) is not { } toolchain) return Planned.Refused(why!);
         Toolchain? checker = null;
         if (judge.Checker is { } spec && (checker = Toolchain(spec.Language, out why)) is null) return Planned.Refused("the problem's checker: " + why);
-        var stdio = new StdioProgram(toolchain, program, judge, limits.TimeLimitSeconds, checker, RunAllTests: reference || options.AllTests || judge.RunAllTests);
+        var stdio = new StdioProgram(toolchain, program, judge, limits.TimeLimitSeconds, checker, RunAllTests: reference || judge.RunAllTests);
         return Planned.Of(new StdioWork(Key(stdio, reference ? "reference:" : ""), stdio));
     }
 

@@ -38,7 +38,7 @@ internal interface IJudgingMode
     /// The work of judging <paramref name="program"/> (in <paramref name="language"/>) on the problem's tests with
     /// these limits. <paramref name="reference"/> plans the reference solution's measurement (every test run).
     /// </summary>
-    Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference, JudgeOptions options);
+    Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference);
 
     /// <summary>Judges every piece of work, reporting each raw verdict as it arrives (from several threads).</summary>
     Task JudgeAsync(IReadOnlyList<PlannedWork> work, Func<PlannedWork, ProgramVerdict, ValueTask> onVerdict, CancellationToken cancellationToken);
@@ -54,11 +54,4 @@ internal interface IJudgingMode
 
     /// <summary>Per-test limits, for modes that time tests one by one from a measured reference (else null).</summary>
     IReadOnlyList<double>? PerTestLimits(Problem problem, ProgramVerdict? reference, TimeLimitPolicy policy);
-}
-
-/// <summary>How a request wants its program judged beyond the tests themselves.</summary>
-/// <param name="AllTests">Run every test even after one failed (rewards that count tests need every outcome).</param>
-internal sealed record JudgeOptions(bool AllTests = false)
-{
-    public static JudgeOptions Default { get; } = new();
 }

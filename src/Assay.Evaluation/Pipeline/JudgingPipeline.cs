@@ -9,8 +9,7 @@ namespace Assay.Evaluation.Pipeline;
 
 /// <summary>One program to judge against one problem's tests.</summary>
 /// <param name="Language">The program's language (any alias); null: the problem's own.</param>
-/// <param name="AllTests">Judge every test even after one failed (rewards that count tests need every outcome).</param>
-public sealed record JudgeRequest(Problem Problem, string Program, string? Language = null, bool AllTests = false);
+public sealed record JudgeRequest(Problem Problem, string Program, string? Language = null);
 
 /// <summary>A request's verdict, and whether it came from the store.</summary>
 public sealed record JudgedProgram(JudgeRequest Request, ProgramVerdict Verdict, bool FromStore);
@@ -81,7 +80,7 @@ public sealed class JudgingPipeline
                 var request = requests[indices[j]];
                 var problemLimits = limits[request.Problem];
                 planned[j] = mode.Plan(request.Problem, request.Language ?? request.Problem.Language, request.Program, problemLimits,
-                    reference: false, request.AllTests ? new JudgeOptions(AllTests: true) : JudgeOptions.Default);
+                    reference: false);
                 if (planned[j].Work is not { } work)
                 {
                     tally.Judged(1);
@@ -122,7 +121,7 @@ public sealed class JudgingPipeline
         foreach (var problem in problems)
         {
             if (problem.CanonicalSolution is null || !mode.NeedsReference(problem, policy)) continue;
-            var planned = mode.Plan(problem, problem.Language, problem.Prompt + problem.CanonicalSolution, generous, reference: true, JudgeOptions.Default);
+            var planned = mode.Plan(problem, problem.Language, problem.Prompt + problem.CanonicalSolution, generous, reference: true);
             if (planned.Work is { } work) references[problem] = work;
         }
         var measured = await VerdictFlow.RunAsync(_store, references.Values.ToList(), mode.JudgeAsync, (_, raw) => raw, null, cancellationToken);

@@ -105,10 +105,11 @@ public sealed class PipelineTests
     public async Task All_tests_are_judged_when_asked_and_only_up_to_the_first_failure_otherwise()
     {
         var tests = new StdioTest[] { new("1\n", "9\n"), new("2\n", "2\n"), new("3\n", "3\n"), new("4\n", "4\n") };
-        var problem = new Problem("Echo/2", "fakepy", "", null, null, new StdioJudge(tests, OutputMatch.Exact));
+        var all = new Problem("Echo/2", "fakepy", "", null, null, new StdioJudge(tests, OutputMatch.Exact, RunAllTests: true));
+        var problem = all with { Judge = new StdioJudge(tests, OutputMatch.Exact) };
         var runner = new FakeRunner("fakepy");
         var result = await Pipeline(runner, new MemoryStore()).JudgeAsync(
-            [new JudgeRequest(problem, "echo", AllTests: true), new JudgeRequest(problem, "echo\n")]);
+            [new JudgeRequest(all, "echo"), new JudgeRequest(problem, "echo\n")]);
         Assert.Equal(4, result.Programs[0].Verdict.Tests.Count);
         Assert.Equal(3, result.Programs[0].Verdict.TestsPassed);
         Assert.True(result.Programs[1].Verdict.Tests.Count < 4);
