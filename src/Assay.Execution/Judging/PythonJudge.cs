@@ -54,6 +54,7 @@ public sealed class PythonJudge
     private readonly int _batchSize;
     private readonly long? _memoryLimitKb;
     private long _sandboxCpuMicroseconds;
+    private string? _fingerprint;
 
     /// <param name="memoryLimitKb">Memory of each judging sandbox, and so of each candidate judged in it (they run
     /// one at a time); null for the default (EvalPlus's 4 GB or the toolchain's, whichever is more).</param>
@@ -73,9 +74,12 @@ public sealed class PythonJudge
     /// <summary>The runner whose sandboxes this judge uses.</summary>
     public IProgramRunner Runner => _runner;
 
-    /// <summary>Identifies the harness and interpreter in cache keys: a new harness or Python never reuses old verdicts.</summary>
-    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(HarnessSource.Value + "\0" + _python.Fingerprint
-        + (_memoryLimitKb is { } memoryKb ? "\0memory:" + memoryKb : ""))))[..16];
+    /// <summary>
+    /// Identifies the harness and interpreter in cache keys: a new harness or Python never reuses old verdicts.
+    /// Computed once: every item's key includes it, and hashing the whole harness per item was a warm run's main cost.
+    /// </summary>
+    public string Fingerprint => _fingerprint ??= Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(HarnessSource.Value + "\0"
+        + _python.Fingerprint + (_memoryLimitKb is { } memoryKb ? "\0memory:" + memoryKb : ""))))[..16];
 
     /// <summary>
     /// Judges every item, calling <paramref name="onVerdict"/> as verdicts arrive (from several threads).
