@@ -14,10 +14,10 @@ public sealed class LoaderTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static IReadOnlyList<Problem> LoadProblems(string path, BadRecordPolicy policy, List<BadRecord> bad) =>
-        ProblemFile.Load(path, ProblemFormat.Auto, policy, bad);
+        ProblemFile.Load(path, ProblemFormat.Auto, policy, bad, Languages.Catalog);
 
     private static IReadOnlyList<Sample> LoadSamples(string path, IReadOnlyList<Problem> problems, BadRecordPolicy policy, List<BadRecord> bad) =>
-        SampleFile.Load(path, problems, SampleFormat.Auto, policy, bad);
+        SampleFile.Load(path, problems, SampleFormat.Auto, policy, bad, Languages.Catalog);
 
     private IReadOnlyList<Problem> TinyProblems()
     {
@@ -230,7 +230,7 @@ public sealed class LoaderTests : IDisposable
     [InlineData("```python\nunterminated\n", "unterminated\n")]
     [InlineData("    return a + b\n", "    return a + b\n")]
     public void Code_fences_yield_the_code_for_the_language(string text, string expected) =>
-        Assert.Equal(expected, CodeFences.Extract(text, "python"));
+        Assert.Equal(expected, CodeFences.Extract(text, Languages.Of("python")));
 
     [Fact]
     public void Fenced_completions_and_solutions_are_extracted_on_load()

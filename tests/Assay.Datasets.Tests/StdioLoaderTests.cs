@@ -17,7 +17,7 @@ public sealed class StdioLoaderTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static IReadOnlyList<Problem> Load(string path, List<BadRecord>? bad = null, BadRecordPolicy policy = BadRecordPolicy.Stop) =>
-        ProblemFile.Load(path, ProblemFormat.Auto, policy, bad ?? []);
+        ProblemFile.Load(path, ProblemFormat.Auto, policy, bad ?? [], Languages.Catalog);
 
     [Fact]
     public void Original_APPS_records_become_stdin_or_call_based_problems()

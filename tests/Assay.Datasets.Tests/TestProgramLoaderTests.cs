@@ -14,7 +14,7 @@ public sealed class TestProgramLoaderTests : IDisposable
     private IReadOnlyList<Problem> Load(string name, params object[] records)
     {
         var bad = new List<BadRecord>();
-        var problems = ProblemFile.Load(_dir.WriteJsonl(name, records), ProblemFormat.Auto, BadRecordPolicy.Stop, bad);
+        var problems = ProblemFile.Load(_dir.WriteJsonl(name, records), ProblemFormat.Auto, BadRecordPolicy.Stop, bad, Languages.Catalog);
         Assert.Empty(bad);
         return problems;
     }
@@ -66,9 +66,13 @@ public sealed class TestProgramLoaderTests : IDisposable
             doctests = "transform",
         };
         var problems = Load("multipl-e.jsonl", Record("HumanEval_0_a", "cs"), Record("HumanEval_1_b", "go_test.go"), Record("HumanEval_2_c", "rs"),
-            Record("HumanEval_3_d", "sh"), Record("HumanEval_4_e", "rb"), Record("HumanEval_5_f", "js"), Record("HumanEval_6_g", "ts"), Record("HumanEval_7_h", "jl"));
+            Record("HumanEval_3_d", "sh"), Record("HumanEval_4_e", "rb"), Record("HumanEval_5_f", "js"), Record("HumanEval_6_g", "ts"), Record("HumanEval_7_h", "jl"),
+            Record("HumanEval_8_i", "rkt"), Record("HumanEval_9_j", "pl"), Record("HumanEval_10_k", "r"), Record("HumanEval_11_l", "d"),
+            Record("HumanEval_12_m", "scala"), Record("HumanEval_13_n", "cobol"));
 
-        Assert.Equal(["csharp", "go", "rust", "bash", "ruby", "javascript", "typescript", "jl"], problems.Select(p => p.Language));
+        // The spellings come from the toolchain files' `dataset_names`; one no file claims is kept as given.
+        Assert.Equal(["csharp", "go", "rust", "bash", "ruby", "javascript", "typescript", "julia", "racket", "perl", "r", "d", "scala", "cobol"],
+            problems.Select(p => p.Language));
         Assert.All(problems, p => Assert.Null(p.CanonicalSolution));
         Assert.Equal(["\n}", "\n//"], ((ProgramTestJudge)problems[0].Judge).StopTokens!);
         Assert.Equal("TESTS", ((ProgramTestJudge)problems[0].Judge).TestProgram);
@@ -78,7 +82,7 @@ public sealed class TestProgramLoaderTests : IDisposable
                 new { task_id = "HumanEval_0_a", completion = "    return 1;\n}\n// trailing chatter\n" },
                 new { task_id = "HumanEval_0_a", completion = "    return 2; // no stop token before the end" },
                 new { task_id = "HumanEval_1_b", completion = "x\n// a\n}" },
-            ]), problems, SampleFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>());
+            ]), problems, SampleFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>(), Languages.Catalog);
         Assert.Equal(["    return 1;", "    return 2; // no stop token before the end", "x"], samples.Select(s => s.Text));
         Assert.Equal("PROMPT\n    return 1;", samples[0].ProgramFor(problems[0]));
     }
@@ -107,7 +111,7 @@ public sealed class TestProgramLoaderTests : IDisposable
     {
         var problems = Load("hx.jsonl", HumanEvalX("JavaScript/0", "const f = () => {\n", "\nconst f = () => {\n", "f()"));
         var samples = SampleFile.Load(_dir.WriteJsonl("gen.jsonl", [new { task_id = "JavaScript/0", generation = "  return 1;\n}\n", prompt = "ignored" }]),
-            problems, SampleFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>());
+            problems, SampleFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>(), Languages.Catalog);
         var sample = Assert.Single(samples);
         Assert.False(sample.IsSolution);
         Assert.Equal("const f = () => {\n  return 1;\n}\n", sample.ProgramFor(problems[0]));
@@ -125,13 +129,13 @@ public sealed class TestProgramLoaderTests : IDisposable
             """{"task_id": "MBJP/3", "language": "java", "prompt": "p", "test": 5, "entry_point": "f"}""",
         ]);
 
-        var stop = Assert.Throws<BadRecordException>(() => ProblemFile.Load(path, ProblemFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>()));
+        var stop = Assert.Throws<BadRecordException>(() => ProblemFile.Load(path, ProblemFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>(), Languages.Catalog));
         Assert.Equal(2, stop.Record.Line);
         Assert.Contains("test_setup", stop.Message);
         Assert.StartsWith(path + ":2:", stop.Message);
 
         var bad = new List<BadRecord>();
-        var problems = ProblemFile.Load(path, ProblemFormat.Auto, BadRecordPolicy.Skip, bad);
+        var problems = ProblemFile.Load(path, ProblemFormat.Auto, BadRecordPolicy.Skip, bad, Languages.Catalog);
         Assert.Equal(["CPP/0"], problems.Select(p => p.TaskId));
         Assert.Equal([2, 3, 4, 5], bad.Select(b => b.Line));
         Assert.All(bad, b => Assert.Equal(path, b.File));
@@ -145,8 +149,8 @@ public sealed class TestProgramLoaderTests : IDisposable
     {
         var path = _dir.WriteJsonl("forced.jsonl", [new { task_id = "X/1", language = "cpp", prompt = "p", test = "t", entry_point = "f" }]);
         var bad = new List<BadRecord>();
-        Assert.Throws<BadRecordException>(() => ProblemFile.Load(path, ProblemFormat.HumanEvalX, BadRecordPolicy.Stop, bad));
-        var problem = Assert.Single(ProblemFile.Load(path, ProblemFormat.Mxeval, BadRecordPolicy.Stop, bad));
+        Assert.Throws<BadRecordException>(() => ProblemFile.Load(path, ProblemFormat.HumanEvalX, BadRecordPolicy.Stop, bad, Languages.Catalog));
+        var problem = Assert.Single(ProblemFile.Load(path, ProblemFormat.Mxeval, BadRecordPolicy.Stop, bad, Languages.Catalog));
         Assert.Equal("cpp", problem.Language);
     }
 }

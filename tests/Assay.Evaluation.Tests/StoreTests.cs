@@ -118,8 +118,8 @@ public sealed class StoreTests : IDisposable
         // Even i: right (a + b + 0*i); odd i: wrong by i.
         var samplesPath = _dir.WriteJsonl("samples.jsonl", Enumerable.Range(0, count).Select(i =>
             Tiny.Completion(Tiny.AddId, i % 2 == 0 ? $"    return a + b + 0 * {i}\n" : $"    return a + b + {i}\n")));
-        var problems = ProblemFile.Load(problemsPath, ProblemFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>());
-        IReadOnlyList<Sample> samples = SampleFile.Load(samplesPath, problems, SampleFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>());
+        var problems = ProblemFile.Load(problemsPath, ProblemFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>(), Languages.Catalog);
+        IReadOnlyList<Sample> samples = SampleFile.Load(samplesPath, problems, SampleFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>(), Languages.Catalog);
         var db = _dir.PathOf("verdicts.db");
         // A fixed limit: no calibration, so the store holds sample verdicts only.
         var options = new EvaluationOptions { Isolation = JudgeIsolation.Batch, TimeLimit = TimeSpan.FromSeconds(2) };

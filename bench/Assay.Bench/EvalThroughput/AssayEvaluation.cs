@@ -47,8 +47,8 @@ internal static class AssayEvaluation
             IReadOnlyList<Sample> samples;
             try
             {
-                problems = ProblemFile.Load(problemsPath, ProblemFormat.Auto, BadRecordPolicy.Stop, bad);
-                samples = SampleFile.Load(samplesPath, problems, SampleFormat.Auto, BadRecordPolicy.Stop, bad);
+                problems = ProblemFile.Load(problemsPath, ProblemFormat.Auto, BadRecordPolicy.Stop, bad, Assay.Execution.Toolchains.ToolchainCatalog.LoadDefault().Languages);
+                samples = SampleFile.Load(samplesPath, problems, SampleFormat.Auto, BadRecordPolicy.Stop, bad, Assay.Execution.Toolchains.ToolchainCatalog.LoadDefault().Languages);
             }
             catch (BadRecordException ex)
             {

@@ -60,8 +60,8 @@ internal static class MatrixThroughputBenchmark
         var machine = MachineInfo.Read(host.BubblewrapPath, host.DropsPrivileges);
 
         var bad = new List<BadRecord>();
-        var problems = ProblemFile.Load(problemsPath, ProblemFormat.Auto, BadRecordPolicy.Stop, bad);
-        IReadOnlyList<Sample> samples = SampleFile.Load(samplesPath, problems, SampleFormat.Auto, BadRecordPolicy.Stop, bad);
+        var problems = ProblemFile.Load(problemsPath, ProblemFormat.Auto, BadRecordPolicy.Stop, bad, Assay.Execution.Toolchains.ToolchainCatalog.LoadDefault().Languages);
+        IReadOnlyList<Sample> samples = SampleFile.Load(samplesPath, problems, SampleFormat.Auto, BadRecordPolicy.Stop, bad, Assay.Execution.Toolchains.ToolchainCatalog.LoadDefault().Languages);
         var generated = GeneratedTestFile.Load(testsPath, problems, BadRecordPolicy.Stop, bad);
         if (options.Limit is { } limit)
         {

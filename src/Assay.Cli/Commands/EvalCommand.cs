@@ -10,6 +10,7 @@ using Assay.Datasets.Jsonl;
 using Assay.Evaluation;
 using Assay.Execution.Judging;
 using Assay.Execution.Running;
+using Assay.Execution.Toolchains;
 using Assay.Storage.Sqlite;
 using Spectre.Console;
 
@@ -74,11 +75,14 @@ internal static class EvalCommand
         var bad = new List<BadRecord>();
         IReadOnlyList<Problem> problems;
         IReadOnlyList<Sample> samples;
+        ToolchainCatalog toolchains;
         try
         {
-            problems = ProblemFile.Load(args.Problems.FullName, args.ProblemFormat, args.OnBadRecord, bad);
+            // The language catalog first: the loaders read datasets' language names and fence tags from it.
+            toolchains = ToolchainCatalog.LoadDefault();
+            problems = ProblemFile.Load(args.Problems.FullName, args.ProblemFormat, args.OnBadRecord, bad, toolchains.Languages);
             samples = args.Samples is { } sampleFile
-                ? SampleFile.Load(sampleFile.FullName, problems, args.SampleFormat, args.OnBadRecord, bad, args.Language)
+                ? SampleFile.Load(sampleFile.FullName, problems, args.SampleFormat, args.OnBadRecord, bad, toolchains.Languages, args.Language)
                 : CanonicalSamples(problems);
         }
         catch (BadRecordException ex)
@@ -87,6 +91,7 @@ internal static class EvalCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // InvalidDataException (a malformed toolchain file) is an IOException: its message names the file.
             return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
         foreach (var record in bad) await console.Error.WriteLineAsync("assay: skipped " + record);
@@ -96,7 +101,7 @@ internal static class EvalCommand
         if (args.Canonical && samples.Count < problems.Count)
             await console.Error.WriteLineAsync($"assay: {problems.Count - samples.Count} of {problems.Count} problems have no canonical solution and are not judged");
         var resultsPath = ResolveResultsPath(args);
-        var (runner, problem) = ProgramRunner.Create(args.Concurrency);
+        var (runner, problem) = ProgramRunner.Create(args.Concurrency, toolchains);
         if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
         using (runner)
         {

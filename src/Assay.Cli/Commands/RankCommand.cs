@@ -10,6 +10,7 @@ using Assay.Evaluation;
 using Assay.Evaluation.Matrix;
 using Assay.Execution.Judging;
 using Assay.Execution.Running;
+using Assay.Execution.Toolchains;
 using Assay.Storage.Sqlite;
 
 namespace Assay.Cli.Commands;
@@ -69,10 +70,12 @@ internal static class RankCommand
         IReadOnlyList<Problem> problems;
         IReadOnlyList<Sample> samples;
         IReadOnlyList<GeneratedTestSamples> generated;
+        ToolchainCatalog toolchains;
         try
         {
-            problems = ProblemFile.Load(args.Problems.FullName, ProblemFormat.Auto, args.OnBadRecord, bad);
-            samples = SampleFile.Load(args.Samples.FullName, problems, SampleFormat.Auto, args.OnBadRecord, bad);
+            toolchains = ToolchainCatalog.LoadDefault();
+            problems = ProblemFile.Load(args.Problems.FullName, ProblemFormat.Auto, args.OnBadRecord, bad, toolchains.Languages);
+            samples = SampleFile.Load(args.Samples.FullName, problems, SampleFormat.Auto, args.OnBadRecord, bad, toolchains.Languages);
             generated = GeneratedTestFile.Load(args.Tests.FullName, problems, args.OnBadRecord, bad);
         }
         catch (BadRecordException ex)
@@ -89,7 +92,7 @@ internal static class RankCommand
         var unsupported = problems.FirstOrDefault(p => p.Language != "python" || p.EntryPoint is null || p.Judge is not (PythonAssertJudge or IoFunctionJudge));
         if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: `rank` needs Python problems with an entry point");
 
-        var (runner, problem) = ProgramRunner.Create(args.Concurrency);
+        var (runner, problem) = ProgramRunner.Create(args.Concurrency, toolchains);
         if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
         using (runner)
         {

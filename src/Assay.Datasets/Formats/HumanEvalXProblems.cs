@@ -1,3 +1,4 @@
+using Assay.Core.Languages;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Assay.Core.Problems;
@@ -29,7 +30,7 @@ internal static partial class HumanEvalXProblems
         JsonlFile.OptionalString(record, "task_id") is { } id && TaskId().IsMatch(id)
         && record.TryGetProperty("declaration", out _) && record.TryGetProperty("prompt", out _) && record.TryGetProperty("test", out _);
 
-    public static Problem? Read(JsonElement record, out string why)
+    public static Problem? Read(JsonElement record, LanguageCatalog languages, out string why)
     {
         why = "";
         var taskId = JsonlFile.OptionalString(record, "task_id");
@@ -44,15 +45,15 @@ internal static partial class HumanEvalXProblems
         }
         var canonical = JsonlFile.OptionalString(record, "canonical_solution");
         var autoImports = false;
-        string language;
-        switch (match.Groups[1].Value)
+        // The task id's prefix is HumanEval-X's name for the language (`CPP`, `JavaScript`): a dataset spelling the
+        // toolchain files list. What CodeGeeX's harness adds per language is this dataset's own, so it stays here.
+        var language = languages.NameOf(match.Groups[1].Value);
+        switch (language)
         {
-            case "CPP":
-                language = "cpp";
+            case "cpp":
                 prompt = string.Concat(CppIncludes.Where(i => !prompt.Contains(i, StringComparison.Ordinal)).Select(i => i + "\n")) + "\n" + prompt;
                 break;
-            case "Go":
-                language = "go";
+            case "go":
                 var setup = JsonlFile.OptionalString(record, "test_setup");
                 if (setup is null)
                 {
@@ -62,19 +63,11 @@ internal static partial class HumanEvalXProblems
                 prompt = setup + "\n" + prompt;
                 autoImports = true;
                 break;
-            case "Rust":
-                language = "rust";
+            case "rust":
                 prompt = declaration + prompt;
                 break;
-            case "Python":
-                language = "python";
+            case "python":
                 prompt = PythonImports + prompt;
-                break;
-            case "Java":
-                language = "java";
-                break;
-            default:
-                language = "javascript";
                 break;
         }
         return new Problem(taskId!, language, prompt, null, canonical, new ProgramTestJudge(test, AutoImports: autoImports));

@@ -1,3 +1,4 @@
+using Assay.Core.Languages;
 using System.Text.Json;
 using Assay.Core.Problems;
 using Assay.Datasets.Jsonl;
@@ -10,24 +11,11 @@ namespace Assay.Datasets.Formats;
 /// </summary>
 internal static class MultiPLEProblems
 {
-    /// <summary>MultiPL-E's language names that differ from Assay's toolchain names; others are kept as they are.</summary>
-    private static readonly Dictionary<string, string> Languages = new(StringComparer.Ordinal)
-    {
-        ["cs"] = "csharp",
-        ["go_test.go"] = "go",
-        ["js"] = "javascript",
-        ["rb"] = "ruby",
-        ["rs"] = "rust",
-        ["sh"] = "bash",
-        ["ts"] = "typescript",
-        ["py"] = "python",
-    };
-
     public static bool Detect(JsonElement record) =>
         record.TryGetProperty("name", out _) && record.TryGetProperty("language", out _) && record.TryGetProperty("prompt", out _)
         && record.TryGetProperty("tests", out _);
 
-    public static Problem? Read(JsonElement record, out string why)
+    public static Problem? Read(JsonElement record, LanguageCatalog languages, out string why)
     {
         why = "";
         var name = JsonlFile.OptionalString(record, "name");
@@ -49,7 +37,8 @@ internal static class MultiPLEProblems
             }
             stops = value.EnumerateArray().Select(v => v.GetString()!).Where(s => s.Length > 0).ToList();
         }
-        return new Problem(name, Languages.GetValueOrDefault(language, language), prompt, null, null,
+        // MultiPL-E names languages by file extension (`rkt`, `cs`, `go_test.go`): the toolchain files list those spellings.
+        return new Problem(name, languages.NameOf(language), prompt, null, null,
             new ProgramTestJudge(tests, StopTokens: stops));
     }
 }

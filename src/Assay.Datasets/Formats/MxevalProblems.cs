@@ -1,3 +1,4 @@
+using Assay.Core.Languages;
 using System.Text.Json;
 using Assay.Core.Problems;
 using Assay.Datasets.Jsonl;
@@ -17,7 +18,7 @@ internal static class MxevalProblems
 
     public static bool IsPython(JsonElement record) => JsonlFile.OptionalString(record, "language") == "python";
 
-    public static Problem? Read(JsonElement record, out string why)
+    public static Problem? Read(JsonElement record, LanguageCatalog languages, out string why)
     {
         why = "";
         var taskId = JsonlFile.OptionalString(record, "task_id");
@@ -29,7 +30,7 @@ internal static class MxevalProblems
             why = "mxeval record needs string fields task_id, language, prompt and test";
             return null;
         }
-        return new Problem(taskId, language, prompt, JsonlFile.OptionalString(record, "entry_point")?.Trim(),
+        return new Problem(taskId, languages.NameOf(language), prompt, JsonlFile.OptionalString(record, "entry_point")?.Trim(),
             JsonlFile.OptionalString(record, "canonical_solution"), new ProgramTestJudge(test));
     }
 }

@@ -1,3 +1,4 @@
+using Assay.Core.Languages;
 using System.Text.Json;
 using Assay.Core.Problems;
 using Assay.Datasets.Jsonl;
@@ -45,8 +46,12 @@ public enum ProblemFormat
 /// <summary>Loads a problem file into Assay's model.</summary>
 public static class ProblemFile
 {
-    public static IReadOnlyList<Problem> Load(string path, ProblemFormat format, BadRecordPolicy policy, ICollection<BadRecord> badRecords)
+    /// <param name="languages">The language catalog: datasets' language spellings (MultiPL-E `rkt`, HumanEval-X `CPP`,
+    /// mxeval `csharp`) become toolchain names through it.</param>
+    public static IReadOnlyList<Problem> Load(string path, ProblemFormat format, BadRecordPolicy policy, ICollection<BadRecord> badRecords,
+        LanguageCatalog languages)
     {
+        ArgumentNullException.ThrowIfNull(languages);
         var problems = new List<Problem>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (line, record) in JsonlFile.Read(path, policy, badRecords))
@@ -59,9 +64,9 @@ public static class ProblemFile
                 ProblemFormat.EvalPlus => ReadEvalPlus(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 ProblemFormat.Apps => AppsProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
                 ProblemFormat.LiveCodeBench => LiveCodeBenchProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
-                ProblemFormat.HumanEvalX => HumanEvalXProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
-                ProblemFormat.MultiPLE => MultiPLEProblems.Read(record, out var why) ?? Bad(path, line, why, policy, badRecords),
-                ProblemFormat.Mxeval => (MxevalProblems.IsPython(record) ? ReadHumanEval(record, out var why) : MxevalProblems.Read(record, out why))
+                ProblemFormat.HumanEvalX => HumanEvalXProblems.Read(record, languages, out var why) ?? Bad(path, line, why, policy, badRecords),
+                ProblemFormat.MultiPLE => MultiPLEProblems.Read(record, languages, out var why) ?? Bad(path, line, why, policy, badRecords),
+                ProblemFormat.Mxeval => (MxevalProblems.IsPython(record) ? ReadHumanEval(record, out var why) : MxevalProblems.Read(record, languages, out why))
                     ?? Bad(path, line, why, policy, badRecords),
                 _ => Bad(path, line, "unrecognised problem record: expected human-eval fields (task_id, prompt, entry_point, test), MBPP, EvalPlus, HumanEval-X, MultiPL-E, mxeval, APPS or LiveCodeBench fields", policy, badRecords),
             };

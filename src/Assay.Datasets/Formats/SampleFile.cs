@@ -1,3 +1,4 @@
+using Assay.Core.Languages;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Assay.Core.Problems;
@@ -34,10 +35,13 @@ public static partial class SampleFile
 
     /// <param name="defaultLanguage">The language of samples for stdin/stdout problems (any language can answer those)
     /// that do not say their own with a `language` field (`--language`); null: the problem's.</param>
+    /// <param name="languages">The language catalog: a sample's `language` in any spelling (`GNU C++17`, `PyPy 3`)
+    /// becomes its toolchain name, and code fences are picked by the language's tags.</param>
     public static IReadOnlyList<Sample> Load(string path, IReadOnlyList<Problem> problems, SampleFormat format, BadRecordPolicy policy,
-        ICollection<BadRecord> badRecords, string? defaultLanguage = null)
+        ICollection<BadRecord> badRecords, LanguageCatalog languages, string? defaultLanguage = null)
     {
         ArgumentNullException.ThrowIfNull(problems);
+        ArgumentNullException.ThrowIfNull(languages);
         var byId = problems.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
         var byPrompt = problems.GroupBy(p => p.Prompt, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var byEntry = problems.Where(p => p.EntryPoint is not null).GroupBy(p => p.EntryPoint!, StringComparer.Ordinal)
@@ -94,7 +98,9 @@ public static partial class SampleFile
                     // judge refuses a language the problem's tests cannot judge, naming both.
                     var language = JsonlFile.OptionalString(record, "language")
                         ?? (problem.Judge is StdioJudge ? defaultLanguage : null);
-                    var text = CodeFences.Extract(solution ?? completion!, language ?? problem.Language);
+                    if (language is not null) language = languages.NameOf(language);
+                    var fenced = language ?? problem.Language;
+                    var text = CodeFences.Extract(solution ?? completion!, languages.Find(fenced)?.EffectiveFenceTags ?? [fenced]);
                     if (!isSolution && problem.Judge is ProgramTestJudge { StopTokens: { Count: > 0 } stops }) text = CutAt(text, stops);
                     samples.Add(new Sample(problem.TaskId, Next(counters, problem.TaskId), text, isSolution, language));
                     break;

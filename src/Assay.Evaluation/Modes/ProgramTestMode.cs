@@ -40,19 +40,14 @@ internal sealed class ProgramTestMode(ModeContext context) : IJudgingMode
             return Planned.Refused($"{problem.TaskId}: its tests are a {problem.Language} program; a {resolution.Definition.Name} program cannot be judged against them");
         if (resolution?.Toolchain is not { } toolchain)
             return Planned.Refused($"no toolchain for language {language}" + (resolution?.Problem is { } p ? ": " + p : ""));
-        string source;
-        try
-        {
-            source = TestProgramSource.Assemble(toolchain.Name, program, judge.TestProgram, judge.AutoImports);
-        }
-        catch (NotSupportedException ex)
-        {
-            return Planned.Refused(ex.Message);
-        }
+        if (toolchain.Definition.TestProgram is not { } assembly)
+            return Planned.Refused($"test programs in {toolchain.Definition.DisplayName} are not supported: toolchains/{toolchain.Name}.yaml has no `test_program` section");
+        var source = TestProgramSource.Assemble(assembly, program, judge.TestProgram, judge.AutoImports);
         var key = new StringBuilder()
             .Append(TestProgramSource.Version).Append('\0')
             .Append(toolchain.Fingerprint).Append('\0')
             .Append(source).Append('\0')
+            .AppendJoin('\u0001', toolchain.Definition.AssertionSignals).Append('\0')
             .Append(limits.TimeLimitSeconds.ToString("R", CultureInfo.InvariantCulture));
         if (judge.MemoryLimitKb is { } memoryKb) key.Append("\0memory:").Append(memoryKb);
         var id = (reference ? "reference:" : "") + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];

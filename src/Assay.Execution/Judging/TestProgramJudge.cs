@@ -25,17 +25,6 @@ public sealed class TestProgramJudge(IProgramRunner runner)
     private const int MessageLines = 8;
     private const int MessageChars = 1500;
 
-    /// <summary>
-    /// Text of a failed test in the stderr or stdout of the benchmarks' harnesses (assert macros, assertion
-    /// errors, testify, test-unit, LuaUnit, MBXP's "test case N did not pass"): such a failure is a wrong answer;
-    /// any other abnormal end is a runtime error.
-    /// </summary>
-    private static readonly string[] AssertionSignals =
-    [
-        "AssertionError", "Assertion failed", "assertion failed", "Assertion `", "ERR_ASSERTION", "assertion `left",
-        "--- FAIL", "did not pass", "failed to pass", "Test failed", "assert statement", "Error at test case", "Failure:", "Failed tests:",
-    ];
-
     public IProgramRunner Runner { get; } = runner ?? throw new ArgumentNullException(nameof(runner));
 
     public async Task<ProgramVerdict> JudgeAsync(TestProgramItem item, CancellationToken cancellationToken = default)
@@ -71,12 +60,16 @@ public sealed class TestProgramJudge(IProgramRunner runner)
         if (item.MemoryLimitKb is { } memoryKb) limits = limits with { MemoryKb = memoryKb };
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var run = await Runner.RunPreparedAsync(prepared, Encoding.UTF8.GetBytes(nonce + "\n"), limits, cancellationToken);
-        return Classify(run, nonce);
+        return Classify(run, nonce, item.Toolchain.Definition.AssertionSignals);
     }
 
-    /// <summary>The verdict for one finished run, given the nonce it was sent.</summary>
-    public static ProgramVerdict Classify(ProcessReport run, string nonce)
+    /// <summary>
+    /// The verdict for one finished run, given the nonce it was sent and what a failed test prints in its language
+    /// (the toolchain's `assertion_signals`): an abnormal end with one of those in its output is a wrong answer.
+    /// </summary>
+    public static ProgramVerdict Classify(ProcessReport run, string nonce, IReadOnlyList<string> assertionSignals)
     {
+        ArgumentNullException.ThrowIfNull(assertionSignals);
         ArgumentNullException.ThrowIfNull(run);
         var expected = TestProgramSource.Marker + nonce;
         var lines = run.Stdout.Split('\n');
@@ -97,7 +90,7 @@ public sealed class TestProgramJudge(IProgramRunner runner)
                 break;
             case RunStatus.RuntimeError:
                 var output = FirstLines(run.Stderr) ?? LastLines(stdout);
-                status = AssertionSignals.Any(s => run.Stderr.Contains(s, StringComparison.Ordinal) || stdout.Contains(s, StringComparison.Ordinal))
+                status = assertionSignals.Any(s => run.Stderr.Contains(s, StringComparison.Ordinal) || stdout.Contains(s, StringComparison.Ordinal))
                     ? RunStatus.WrongAnswer
                     : RunStatus.RuntimeError;
                 var how = run.Signal is { } signal ? $"killed by signal {signal}" : $"exit status {run.ExitCode}";

@@ -119,13 +119,19 @@ public static partial class TestProgramSource
             : fixedSource;
     }
 
+    // The nonce is read by a package-level variable: Go initialises all of them before any init() or main runs, so
+    // the candidate's functions run only after stdin is drained.
     private const string GoEpilogue =
-        "\nfunc assayEpilogue() {\n" +
+        "\nvar assayNonce = assayReadNonce()\n" +
+        "\nfunc assayReadNonce() string {\n" +
         "\tassayInput, _ := assay_io.ReadAll(assay_os.Stdin)\n" +
-        "\tassayNonce := string(assayInput)\n" +
-        "\tfor len(assayNonce) > 0 && (assayNonce[len(assayNonce)-1] == '\\n' || assayNonce[len(assayNonce)-1] == '\\r' || assayNonce[len(assayNonce)-1] == ' ') {\n" +
-        "\t\tassayNonce = assayNonce[:len(assayNonce)-1]\n" +
+        "\tnonce := string(assayInput)\n" +
+        "\tfor len(nonce) > 0 && (nonce[len(nonce)-1] == '\\n' || nonce[len(nonce)-1] == '\\r' || nonce[len(nonce)-1] == ' ') {\n" +
+        "\t\tnonce = nonce[:len(nonce)-1]\n" +
         "\t}\n" +
+        "\treturn nonce\n" +
+        "}\n" +
+        "\nfunc assayEpilogue() {\n" +
         "\tassay_os.Stdout.WriteString(\"\\n" + Marker + "\" + assayNonce + \"\\n\")\n" +
         "}\n";
 

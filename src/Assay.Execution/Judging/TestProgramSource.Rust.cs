@@ -64,10 +64,11 @@ public static partial class TestProgramSource
         }
         source = RustCrateImport().Replace(source, "");
         return source + "\n" + crates +
-            "\nfn main() {\n" + calls +
+            "\nfn main() {\n" +
+            // The nonce is read before the tests call any of the candidate's code (Rust runs nothing before main).
             "    use std::io::{Read as _, Write as _};\n" +
             "    let mut assay_nonce = String::new();\n" +
-            "    let _ = std::io::stdin().read_to_string(&mut assay_nonce);\n" +
+            "    let _ = std::io::stdin().read_to_string(&mut assay_nonce);\n" + calls +
             "    let _ = std::io::stdout().flush();\n" +
             "    print!(\"\\n" + Marker + "{}\\n\", assay_nonce.trim());\n" +
             "    let _ = std::io::stdout().flush();\n" +

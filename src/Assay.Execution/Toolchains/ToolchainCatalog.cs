@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Assay.Core.Languages;
 using Assay.Execution.Sandboxing;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -24,9 +25,13 @@ public sealed class ToolchainCatalog
         {
             _definitions.Add(definition);
             _byName[definition.Name] = definition;
-            foreach (var alias in definition.Aliases) _byName.TryAdd(alias, definition);
+            foreach (var alias in definition.Aliases.Concat(definition.DatasetNames)) _byName.TryAdd(alias, definition);
         }
+        Languages = new LanguageCatalog(_definitions.Select(d => d.Language));
     }
+
+    /// <summary>The languages, as the loaders and judges read them.</summary>
+    public LanguageCatalog Languages { get; }
 
     public IReadOnlyList<ToolchainDefinition> Definitions => _definitions;
 
@@ -56,7 +61,13 @@ public sealed class ToolchainCatalog
     /// <summary>Parses one toolchain file; a malformed file is an error naming the file and what is wrong.</summary>
     public static ToolchainDefinition Parse(string yaml, string origin)
     {
-        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        // The language model's lists are read-only; YAML fills them as lists.
+        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
+            .WithTypeMapping<IReadOnlyList<string>, List<string>>()
+            .WithTypeMapping<IReadOnlyList<EntryRename>, List<EntryRename>>()
+            .WithTypeMapping<IReadOnlyList<SourceRewrite>, List<SourceRewrite>>()
+            .WithTypeMapping<IReadOnlyList<SourceShim>, List<SourceShim>>()
+            .Build();
         ToolchainDefinition definition;
         try
         {
@@ -77,6 +88,9 @@ public sealed class ToolchainCatalog
         }
         if (string.IsNullOrWhiteSpace(definition.SourceFile)) throw new InvalidDataException($"{origin}: `source_file` is required");
         if (definition.Run.Count == 0) throw new InvalidDataException($"{origin}: `run` is required");
+        if (!(definition.TimeMultiplier > 0) || double.IsInfinity(definition.TimeMultiplier))
+            throw new InvalidDataException($"{origin}: `time_multiplier` must be a positive number");
+        if (definition.TestProgram is { } assembly) CheckTestProgram(assembly, origin);
         foreach (var command in new[] { definition.Run, definition.Compile, definition.Version })
         {
             foreach (var arg in command ?? [])
@@ -89,6 +103,40 @@ public sealed class ToolchainCatalog
             }
         }
         return definition;
+    }
+
+    /// <summary>A test-program section whose patterns do not compile, or that names an unknown transform, is refused at load.</summary>
+    private static void CheckTestProgram(TestProgramAssembly assembly, string origin)
+    {
+        void Pattern(string? pattern, string where)
+        {
+            if (pattern is null) return;
+            if (pattern.Length == 0) throw new InvalidDataException($"{origin}: `test_program.{where}` is empty");
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(pattern);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"{origin}: `test_program.{where}` is not a valid regular expression: {ex.Message}", ex);
+            }
+        }
+        for (var i = 0; i < assembly.Entry.Count; i++)
+        {
+            Pattern(assembly.Entry[i].Pattern, $"entry[{i}].pattern");
+            Pattern(assembly.Entry[i].AfterUnless, $"entry[{i}].after_unless");
+        }
+        for (var i = 0; i < assembly.Rewrites.Count; i++) Pattern(assembly.Rewrites[i].Pattern, $"rewrites[{i}].pattern");
+        for (var i = 0; i < assembly.Shims.Count; i++)
+        {
+            Pattern(assembly.Shims[i].When, $"shims[{i}].when");
+            Pattern(assembly.Shims[i].Remove, $"shims[{i}].remove");
+        }
+        if (assembly.Transform is { } transform && !Judging.TestProgramSource.Transforms.Contains(transform))
+        {
+            throw new InvalidDataException(
+                $"{origin}: `test_program.transform` is `{transform}`; known: {string.Join(", ", Judging.TestProgramSource.Transforms)}");
+        }
     }
 
     public ToolchainDefinition? Find(string nameOrAlias) => _byName.GetValueOrDefault(nameOrAlias);

@@ -1,3 +1,5 @@
+using Assay.Core.Languages;
+
 namespace Assay.Execution.Toolchains;
 
 /// <summary>
@@ -47,6 +49,37 @@ public sealed class ToolchainDefinition
     public LimitOverrides? RunLimits { get; set; }
 
     public LimitOverrides? CompileLimits { get; set; }
+
+    /// <summary>The spellings datasets use for this language (MultiPL-E `rkt`, HumanEval-X `CPP`, Codeforces `GNU C++17`).</summary>
+    public List<string> DatasetNames { get; set; } = [];
+
+    /// <summary>Markdown code-fence tags of this language; by default its name and aliases.</summary>
+    public List<string> FenceTags { get; set; } = [];
+
+    /// <summary>What a failed test prints in this language's test programs (see <see cref="Language.AssertionSignals"/>).</summary>
+    public List<string> AssertionSignals { get; set; } = [];
+
+    /// <summary>Multiplies problems' time limits for this language (see <see cref="Language.TimeMultiplier"/>).</summary>
+    public double TimeMultiplier { get; set; } = 1.0;
+
+    /// <summary>How benchmark test programs are assembled in this language; absent: none are.</summary>
+    public TestProgramAssembly? TestProgram { get; set; }
+
+    /// <summary>The language model the loaders, judges and server read (made once).</summary>
+    public Language Language => _language ??= new Language
+    {
+        Name = Name,
+        DisplayName = DisplayName,
+        Aliases = Aliases,
+        DatasetNames = DatasetNames,
+        FenceTags = FenceTags,
+        AssertionSignals = AssertionSignals,
+        TimeMultiplier = TimeMultiplier,
+        TestProgram = TestProgram,
+        Unavailable = Unavailable,
+    };
+
+    private Language? _language;
 }
 
 public sealed class ToolDefinition

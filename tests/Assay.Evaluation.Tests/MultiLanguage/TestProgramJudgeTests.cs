@@ -9,7 +9,7 @@ namespace Assay.Evaluation.Tests.MultiLanguage;
 /// an infinite loop each fail with their own status.
 /// </summary>
 [Collection(SandboxCollection.Name)]
-public sealed class TestProgramJudgeTests : IDisposable
+public sealed partial class TestProgramJudgeTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
@@ -17,9 +17,9 @@ public sealed class TestProgramJudgeTests : IDisposable
 
     /// <summary>One language's problem and completions; a null completion is a case the language cannot express.</summary>
     public sealed record Case(string Language, string Prompt, string Tests, string[] StopTokens, string Correct, string Wrong, string WrongStatus,
-        string Broken, string BrokenStatus, string? EarlyExit, string Loop, string EarlyExitError = "before its tests finished");
+        string Broken, string BrokenStatus, string? EarlyExit, string Loop, string EarlyExitError = "before its tests finished", string TimeLimit = "1");
 
-    private static readonly Dictionary<string, Case> Cases = new()
+    private static readonly Dictionary<string, Case> Cases = WithNewLanguages(new()
     {
         ["cpp"] = new("cpp", "#include<assert.h>\n#include<bits/stdc++.h>\nlong add(long a, long b) {\n",
             "}\nint main() {\n    auto candidate = add;\n    assert(candidate(2, 3) == 5);\n    assert(candidate(-1, 1) == 0);\n}\n", ["\n}"],
@@ -84,11 +84,12 @@ public sealed class TestProgramJudgeTests : IDisposable
             ["\n}"],
             "    echo $(( $1 + $2 ))\n}\n", "    echo $(( $1 - $2 ))\n}\n", "runtime_error", "    echo $(( $1 + ))\n}\n", "runtime_error",
             null, "    while true; do :; done\n}\n"),
-    };
+    });
 
     public static TheoryData<string> Languages => new(Cases.Keys);
 
-    [ToolchainTheory("cpp", "java", "csharp", "go", "rust", "javascript", "typescript", "python", "php", "ruby", "lua", "bash")]
+    [ToolchainTheory("cpp", "java", "csharp", "go", "rust", "javascript", "typescript", "python", "php", "ruby", "lua", "bash",
+        "perl", "r", "racket", "d", "scala", "kotlin")]
     [MemberData(nameof(Languages))]
     public async Task Each_outcome_gets_its_own_verdict(string language)
     {
@@ -98,7 +99,7 @@ public sealed class TestProgramJudgeTests : IDisposable
         var completions = new List<string?> { c.Correct, c.Wrong, c.Broken, c.EarlyExit, c.Loop }.Where(x => x is not null).ToList();
         var samples = _dir.WriteJsonl($"{language}-samples.jsonl", completions.Select(x => (object)new { task_id = "Add_" + language, completion = x }));
 
-        var run = await AssayCli.EvalAsync(_dir, problems, samples, null, "--k", "1", "--time-limit", "1");
+        var run = await AssayCli.EvalAsync(_dir, problems, samples, null, "--k", "1", "--time-limit", c.TimeLimit);
 
         var verdicts = run.Verdicts;
         var errors = run.Results.Select(r => r.GetProperty("error").GetString() ?? "").ToList();

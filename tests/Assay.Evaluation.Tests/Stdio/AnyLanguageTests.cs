@@ -42,7 +42,7 @@ public sealed class AnyLanguageTests
             "{\"task_id\": \"Sum/1\", \"solution\": \"```cpp\\nint main(){}\\n```\", \"language\": \"GNU C++17\"}\n");
         try
         {
-            var samples = SampleFile.Load(path, [Sum], SampleFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>(), defaultLanguage: "java");
+            var samples = SampleFile.Load(path, [Sum], SampleFormat.Auto, BadRecordPolicy.Stop, new List<BadRecord>(), Languages.Catalog, defaultLanguage: "java");
             Assert.Equal(["java", "GNU C++17"], samples.Select(s => s.Language));
             Assert.Equal("int main(){}", samples[1].Text.Trim());
         }
