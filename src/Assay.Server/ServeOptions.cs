@@ -1,18 +1,30 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+
 namespace Assay.Server;
 
-/// <summary>How `assay serve` listens, how much work it takes on, and how long it waits.</summary>
+/// <summary>
+/// How `assay serve` listens, how much work it takes on, and how long it waits. Bound from configuration section
+/// `Assay` (`Assay:Concurrency`, `Assay:DefaultDeadline` = "00:05:00", ...) and validated when the host starts
+/// (<see cref="ServeOptionsValidator"/>); `assay serve`'s flags set the same properties.
+/// </summary>
 public sealed record ServeOptions
 {
-    public string Host { get; init; } = "127.0.0.1";
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string Section = "Assay";
+
+    public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>0 picks a free port; the address is printed once listening.</summary>
-    public int Port { get; init; } = 8080;
+    public int Port { get; set; } = 8080;
 
     /// <summary>
     /// Programs judged at once for `/v1/score` and `/get_reward` (default: the number of cores): judged programs
-    /// are mostly CPU-bound, and their CPU-time limits and wall-clock backstops assume a core each.
+    /// are mostly CPU-bound, and their CPU-time limits and wall-clock backstops assume a core each. `/run_code`
+    /// compiles (CPU-bound too) use these sandboxes, at most all but one of them, so reward items always have one.
     /// </summary>
-    public int Concurrency { get; init; } = Environment.ProcessorCount;
+    public int Concurrency { get; set; } = Environment.ProcessorCount;
 
     /// <summary>
     /// Sandboxes `/run_code` may hold at once, besides the judging ones (default <see cref="DefaultRunCodeSandboxes"/>):
@@ -20,7 +32,7 @@ public sealed record ServeOptions
     /// test), so its sandboxes are not bounded by cores. Each run's `run_timeout` is a wall-clock limit, as in
     /// SandboxFusion, so many CPU-bound runs at once share the cores and each still ends at its `run_timeout`.
     /// </summary>
-    public int RunCodeSandboxes { get; init; } = DefaultRunCodeSandboxes;
+    public int RunCodeSandboxes { get; set; } = DefaultRunCodeSandboxes;
 
     /// <summary>verl's client keeps at most 64 requests in flight by default (`sandbox_fusion.max_concurrent`).</summary>
     public static int DefaultRunCodeSandboxes => Math.Max(64, 4 * Environment.ProcessorCount);
@@ -29,46 +41,98 @@ public sealed record ServeOptions
     /// Items (native and OpenRLHF) and `/run_code` runs admitted but not finished, at most; past it a request
     /// is refused with 429 and a Retry-After instead of waiting into the client's timeout.
     /// </summary>
-    public int MaxQueuedItems { get; init; } = 16_384;
+    public int MaxQueuedItems { get; set; } = 16_384;
 
     /// <summary>Items in one native or OpenRLHF request, at most.</summary>
-    public int MaxItemsPerRequest { get; init; } = 8_192;
+    public int MaxItemsPerRequest { get; set; } = 8_192;
 
     /// <summary>Request body size, at most (Kestrel answers 413 past it).</summary>
-    public long MaxRequestBytes { get; init; } = 64L * 1024 * 1024;
+    public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>How long admitted items are collected before they are judged together.</summary>
-    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Items judged in one evaluator call, at most.</summary>
-    public int MaxBatchItems { get; init; } = 1_024;
+    public int MaxBatchItems { get; set; } = 1_024;
 
     /// <summary>Deadline of a request that names none: past it, items not yet started are given up (an infra error).</summary>
-    public TimeSpan DefaultDeadline { get; init; } = TimeSpan.FromSeconds(300);
+    public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromSeconds(300);
 
     /// <summary>
-    /// `/run_code`'s deadline for waiting for a sandbox, after which it answers 504: verl's client waits
-    /// compile_timeout + run_timeout + 10 s for an answer and retries only a 504, so a run that waited longer than
-    /// about 10 s and then used its whole limit would answer a client that has given up (an API error for verl).
+    /// `/run_code`'s deadline for waiting for a sandbox (and, for a compiled language, a compile slot), after which
+    /// it answers 504: verl's client waits compile_timeout + run_timeout + 10 s for an answer and retries only a 504,
+    /// so a run that waited longer than about 10 s and then used its whole limit would answer a client that has
+    /// given up (an API error for verl).
     /// </summary>
-    public TimeSpan RunCodeQueueDeadline { get; init; } = TimeSpan.FromSeconds(8);
+    public TimeSpan RunCodeQueueDeadline { get; set; } = TimeSpan.FromSeconds(8);
 
     /// <summary>On shutdown, how long admitted work may take to finish before the process stops anyway.</summary>
-    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Verdict store (SQLite) to reuse verdicts across requests and restarts; null for none.</summary>
-    public string? StorePath { get; init; }
+    public string? StorePath { get; set; }
 
     /// <summary>Checks the values; returns a message naming the first bad one, or null.</summary>
-    public string? Validate()
+    public string? Validate() => Problems().FirstOrDefault();
+
+    /// <summary>Every bad value, each message naming the option as configured (`Assay:Port`) and as a flag (`--port`).</summary>
+    public IReadOnlyList<string> Problems()
     {
-        if (Port is < 0 or > 65535) return "--port must be between 0 and 65535";
-        if (Concurrency is < 1 or > 256) return "--concurrency must be between 1 and 256";
-        if (RunCodeSandboxes is < 1 or > 1024) return "--run-code-sandboxes must be between 1 and 1024";
-        if (MaxQueuedItems < 1) return "--max-queue must be at least 1";
-        if (MaxItemsPerRequest < 1) return "--max-items must be at least 1";
-        if (MaxRequestBytes < 1024) return "--max-request-mb must be positive";
-        if (DefaultDeadline <= TimeSpan.Zero) return "the default deadline must be positive";
-        return null;
+        var problems = new List<string>();
+        void Check(bool ok, string property, string? flag, string rule, object value)
+        {
+            if (ok) return;
+            var name = flag is null ? $"{Section}:{property}" : $"{Section}:{property} ({flag})";
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be {rule}, not {value}"));
+        }
+        Check(IPAddress.TryParse(Host, out _), nameof(Host), "--host", "an IP address", $"`{Host}`");
+        Check(Port is >= 0 and <= 65535, nameof(Port), "--port", "between 0 and 65535", Port);
+        Check(Concurrency is >= 1 and <= 256, nameof(Concurrency), "--concurrency", "between 1 and 256", Concurrency);
+        Check(RunCodeSandboxes is >= 1 and <= 1024, nameof(RunCodeSandboxes), "--run-code-sandboxes", "between 1 and 1024", RunCodeSandboxes);
+        Check(MaxQueuedItems >= 1, nameof(MaxQueuedItems), "--max-queue", "at least 1", MaxQueuedItems);
+        Check(MaxItemsPerRequest >= 1, nameof(MaxItemsPerRequest), "--max-items", "at least 1", MaxItemsPerRequest);
+        Check(MaxRequestBytes >= 1024, nameof(MaxRequestBytes), "--max-request-mb", "at least 1024 bytes", MaxRequestBytes);
+        Check(BatchWindow >= TimeSpan.Zero && BatchWindow <= TimeSpan.FromSeconds(1), nameof(BatchWindow), null, "between 00:00:00 and 00:00:01", BatchWindow);
+        Check(MaxBatchItems >= 1, nameof(MaxBatchItems), null, "at least 1", MaxBatchItems);
+        Check(DefaultDeadline > TimeSpan.Zero, nameof(DefaultDeadline), null, "positive", DefaultDeadline);
+        Check(RunCodeQueueDeadline > TimeSpan.Zero && RunCodeQueueDeadline <= TimeSpan.FromMinutes(10), nameof(RunCodeQueueDeadline), null,
+            "positive and at most 00:10:00", RunCodeQueueDeadline);
+        Check(DrainTimeout >= TimeSpan.Zero, nameof(DrainTimeout), "--drain-timeout", "zero or positive", DrainTimeout);
+        return problems;
+    }
+
+    /// <summary>
+    /// The options as configuration entries (section `Assay`): options given in code (by `assay serve`) go through
+    /// the same binding and start-up validation as configured ones.
+    /// </summary>
+    internal IEnumerable<KeyValuePair<string, string?>> ToSettings()
+    {
+        string Key(string property) => Section + ":" + property;
+        static string Span(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
+        var ic = CultureInfo.InvariantCulture;
+        yield return new(Key(nameof(Host)), Host);
+        yield return new(Key(nameof(Port)), Port.ToString(ic));
+        yield return new(Key(nameof(Concurrency)), Concurrency.ToString(ic));
+        yield return new(Key(nameof(RunCodeSandboxes)), RunCodeSandboxes.ToString(ic));
+        yield return new(Key(nameof(MaxQueuedItems)), MaxQueuedItems.ToString(ic));
+        yield return new(Key(nameof(MaxItemsPerRequest)), MaxItemsPerRequest.ToString(ic));
+        yield return new(Key(nameof(MaxRequestBytes)), MaxRequestBytes.ToString(ic));
+        yield return new(Key(nameof(BatchWindow)), Span(BatchWindow));
+        yield return new(Key(nameof(MaxBatchItems)), MaxBatchItems.ToString(ic));
+        yield return new(Key(nameof(DefaultDeadline)), Span(DefaultDeadline));
+        yield return new(Key(nameof(RunCodeQueueDeadline)), Span(RunCodeQueueDeadline));
+        yield return new(Key(nameof(DrainTimeout)), Span(DrainTimeout));
+        yield return new(Key(nameof(StorePath)), StorePath);
+    }
+}
+
+/// <summary>Start-up validation of <see cref="ServeOptions"/>: the host does not start with a bad value, and says which.</summary>
+internal sealed class ServeOptionsValidator : IValidateOptions<ServeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Problems();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

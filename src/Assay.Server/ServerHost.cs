@@ -10,6 +10,8 @@ using Assay.Server.Endpoints.SandboxFusion;
 using Assay.Server.Judging;
 using Assay.Server.Metrics;
 using Assay.Server.Scoring;
+using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
+using Microsoft.Extensions.Options;
 
 namespace Assay.Server;
 
@@ -17,15 +19,20 @@ namespace Assay.Server;
 public static class ServerHost
 {
     /// <summary>
-    /// Builds the server. With <paramref name="options"/> null they are read from configuration section
-    /// `Assay` (how tests configure it); with <paramref name="runner"/> null one is created on first use.
+    /// Builds the server. With <paramref name="options"/> null they are bound from configuration section `Assay`
+    /// (how tests and `dotnet Assay.Server.dll --Assay:Concurrency=2` configure it); given ones (`assay serve`) go
+    /// through the same binding. Either way they are validated when the host starts, which fails with a message
+    /// naming each bad option. With <paramref name="runner"/> null one is created while the host starts.
     /// </summary>
     public static WebApplication Build(string[] args, ServeOptions? options = null, ProgramRunner? runner = null, IVerdictStore? store = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (options is not null) builder.Configuration.AddInMemoryCollection(options.ToSettings());
         var services = builder.Services;
-        services.AddSingleton(sp => options ?? ReadOptions(sp.GetRequiredService<IConfiguration>()));
+        services.AddOptions<ServeOptions>().BindConfiguration(ServeOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServeOptions>, ServeOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ServeOptions>>().Value);
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<ServeOptions>();
@@ -42,9 +49,13 @@ public static class ServerHost
         {
             // /run_code takes the sandboxes beyond the judging ones, so it never holds those judging needs.
             var runner = sp.GetRequiredService<JudgeEngine>().Runner;
-            return new RunSlots(Math.Max(1, Math.Min(sp.GetRequiredService<ServeOptions>().RunCodeSandboxes, runner.Sandboxes - runner.Concurrency)));
+            var spare = Math.Max(1, Math.Min(sp.GetRequiredService<ServeOptions>().RunCodeSandboxes, runner.Sandboxes - runner.Concurrency));
+            return new RunCodeLanes(spare, runner.Concurrency);
         });
         services.AddSingleton<ServerMetrics>();
+        // Started first, so that everything a request needs exists before the listener opens (hosted services start
+        // in order, the web server after them).
+        services.AddHostedService<ServerStartup>();
         services.AddSingleton<BatchingDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<BatchingDispatcher>());
         services.AddSingleton<RewardService>();
@@ -54,24 +65,22 @@ public static class ServerHost
             document.Info.Description = "Rewards for RL trainers: a native batch endpoint, SandboxFusion's /run_code, OpenRLHF's remote reward.";
             return Task.CompletedTask;
         }));
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        // Kestrel and the host read their settings while the app is built, before start-up validation: they take
+        // the options only when valid (a bad value stops the start a moment later, with its message).
+        var early = ValidOrNull(builder.Configuration);
+        services.AddOptions<KestrelServerOptions>().Configure(kestrel =>
         {
-            var o = options ?? ReadOptions(context.Configuration);
-            kestrel.Limits.MaxRequestBodySize = o.MaxRequestBytes;
             kestrel.AddServerHeader = false;
-            if (options is not null) kestrel.Listen(System.Net.IPAddress.Parse(o.Host), o.Port);
+            if (early is null) return;
+            kestrel.Limits.MaxRequestBodySize = early.MaxRequestBytes;
+            // Given options name the address; otherwise it is the host's (--urls, or a test server).
+            if (options is not null) kestrel.Listen(System.Net.IPAddress.Parse(early.Host), early.Port);
         });
-        services.Configure<HostOptions>(h => h.ShutdownTimeout = (options?.DrainTimeout ?? TimeSpan.FromSeconds(60)) + TimeSpan.FromSeconds(15));
+        services.Configure<HostOptions>(h => h.ShutdownTimeout = (early ?? new ServeOptions()).DrainTimeout + TimeSpan.FromSeconds(15));
 
         var app = builder.Build();
-        var gate = app.Services.GetRequiredService<AdmissionGate>();
+        // Needs no options: resolving it here does not read (or validate) them before the host starts.
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
-        metrics.QueueDepth = () => gate.Queued;
-        metrics.InFlight = () => gate.Running;
-        metrics.QueueCapacity = () => gate.Capacity;
-        // New requests are refused (503) from the moment shutdown starts; admitted work still finishes.
-        app.Lifetime.ApplicationStopping.Register(gate.BeginDraining);
-
         app.Use(async (context, next) =>
         {
             var clock = Stopwatch.StartNew();
@@ -112,29 +121,23 @@ public static class ServerHost
         return app;
     }
 
+    /// <summary>The options as configured when they bind and are valid, else null (start-up validation then reports why).</summary>
+    private static ServeOptions? ValidOrNull(IConfiguration configuration)
+    {
+        try
+        {
+            var bound = configuration.GetSection(ServeOptions.Section).Get<ServeOptions>() ?? new ServeOptions();
+            return bound.Problems().Count == 0 ? bound : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     private static async Task WriteErrorAsync(HttpContext context, int statusCode, string message)
     {
         context.Response.StatusCode = statusCode;
         await context.Response.WriteAsJsonAsync(new ErrorAnswer(message), Wire.Json);
-    }
-
-    /// <summary>Options from configuration (`Assay:Concurrency`, `Assay:MaxQueuedItems`, ...), defaults otherwise.</summary>
-    public static ServeOptions ReadOptions(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection("Assay");
-        var defaults = new ServeOptions();
-        return new ServeOptions
-        {
-            Concurrency = section.GetValue("Concurrency", defaults.Concurrency),
-            RunCodeSandboxes = section.GetValue("RunCodeSandboxes", defaults.RunCodeSandboxes),
-            MaxQueuedItems = section.GetValue("MaxQueuedItems", defaults.MaxQueuedItems),
-            MaxItemsPerRequest = section.GetValue("MaxItemsPerRequest", defaults.MaxItemsPerRequest),
-            MaxRequestBytes = section.GetValue("MaxRequestBytes", defaults.MaxRequestBytes),
-            BatchWindow = TimeSpan.FromMilliseconds(section.GetValue("BatchWindowMs", defaults.BatchWindow.TotalMilliseconds)),
-            DefaultDeadline = TimeSpan.FromSeconds(section.GetValue("DefaultDeadlineSeconds", defaults.DefaultDeadline.TotalSeconds)),
-            RunCodeQueueDeadline = TimeSpan.FromSeconds(section.GetValue("RunCodeQueueDeadlineSeconds", defaults.RunCodeQueueDeadline.TotalSeconds)),
-            DrainTimeout = TimeSpan.FromSeconds(section.GetValue("DrainTimeoutSeconds", defaults.DrainTimeout.TotalSeconds)),
-        };
     }
 }

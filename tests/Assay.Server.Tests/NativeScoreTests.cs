@@ -87,6 +87,7 @@ public sealed class NativeScoreTests(ServerFactory factory) : IClassFixture<Serv
         var tests = AssertTests(TwelveAsserts[..2]);
         var bare = Twice;                                            // no fence at all
         var twoBlocks = "```python\ndef twice(x):\n    return 0\n```\nfixed:\n```python\n" + Twice + "```\n";
+        var codeThenOutput = "```python\n" + Twice + "```\nRunning it prints:\n```text\ntwice(2) = 4\n```\n";
         var (status, body, _) = await Json.PostAsync(client, "/v1/score", new
         {
             items = new object[]
@@ -98,6 +99,8 @@ public sealed class NativeScoreTests(ServerFactory factory) : IClassFixture<Serv
                 new { id = "verl-two", completion = twoBlocks, tests, preset = "verl" },       // the last ```python block
                 new { id = "nemo-two", completion = twoBlocks, tests, preset = "nemo_rl" },    // the first block
                 new { id = "openr1-two", completion = twoBlocks, tests, preset = "openr1_code" },
+                // Assay's rule (as `assay eval` reads samples): the block in the item's language, not the output after it.
+                new { id = "fraction-output", completion = codeThenOutput, tests, preset = "fraction" },
             },
         });
         Assert.Equal(200, status);
@@ -109,6 +112,7 @@ public sealed class NativeScoreTests(ServerFactory factory) : IClassFixture<Serv
         Assert.Equal(1.0, r["verl-two"].Score());
         Assert.Equal(0.0, r["nemo-two"].Score());
         Assert.Equal(1.0, r["openr1-two"].Score());
+        Assert.Equal(1.0, r["fraction-output"].Score());
         Assert.All(r.Values, x => Assert.False(x.Bool("infra_error")));
     }
 

@@ -90,6 +90,6 @@ public sealed class RealServeTests
         using var stderr = new StringWriter();
         var exit = await Cli.AssayApp.RunAsync(["serve", "--port", "70000"], Cli.CliConsole.Capture(stdout, stderr));
         Assert.Equal(2, exit);
-        Assert.Contains("--port must be between 0 and 65535", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Assay:Port (--port) must be between 0 and 65535, not 70000", stderr.ToString(), StringComparison.Ordinal);
     }
 }

@@ -14,13 +14,13 @@ namespace Assay.Server.Tests;
 public sealed class ScoringTests
 {
     [Theory]
-    [InlineData("verl", FenceRule.PythonElseFirstBlock, OutputMatch.ExactUpToTrailingNewlines, TestSelection.FirstTen, ScoreRule.Fraction, false)]
-    [InlineData("deepcoder", FenceRule.LastBlock, OutputMatch.TacoLenient, TestSelection.LongestFifteen, ScoreRule.AllOrNothing, false)]
-    [InlineData("nemo_rl", FenceRule.FirstBlockElseWhole, OutputMatch.StrippedEqual, TestSelection.All, ScoreRule.AllOrNothing, false)]
-    [InlineData("openr1_code", FenceRule.LastLanguageBlock, OutputMatch.StrippedLinePrefix, TestSelection.All, ScoreRule.Fraction, true)]
-    [InlineData("openr1_binary", FenceRule.LastLanguageBlock, OutputMatch.StrippedLinePrefix, TestSelection.All, ScoreRule.AboveNinetyNinePercent, true)]
-    [InlineData("fraction", FenceRule.LastBlockElseWhole, OutputMatch.Tokens, TestSelection.All, ScoreRule.Fraction, false)]
-    [InlineData("all_or_nothing", FenceRule.LastBlockElseWhole, OutputMatch.Tokens, TestSelection.All, ScoreRule.AllOrNothing, false)]
+    [InlineData("verl", FenceRule.Verl, OutputMatch.ExactUpToTrailingNewlines, TestSelection.FirstTen, ScoreRule.Fraction, false)]
+    [InlineData("deepcoder", FenceRule.DeepCoder, OutputMatch.TacoLenient, TestSelection.LongestFifteen, ScoreRule.AllOrNothing, false)]
+    [InlineData("nemo_rl", FenceRule.NemoRl, OutputMatch.StrippedEqual, TestSelection.All, ScoreRule.AllOrNothing, false)]
+    [InlineData("openr1_code", FenceRule.OpenR1, OutputMatch.StrippedLinePrefix, TestSelection.All, ScoreRule.Fraction, true)]
+    [InlineData("openr1_binary", FenceRule.OpenR1, OutputMatch.StrippedLinePrefix, TestSelection.All, ScoreRule.AboveNinetyNinePercent, true)]
+    [InlineData("fraction", FenceRule.Assay, OutputMatch.Tokens, TestSelection.All, ScoreRule.Fraction, false)]
+    [InlineData("all_or_nothing", FenceRule.Assay, OutputMatch.Tokens, TestSelection.All, ScoreRule.AllOrNothing, false)]
     public void Each_preset_is_its_trainers_rule(string name, FenceRule extraction, OutputMatch compare, TestSelection selection, ScoreRule score,
         bool timeOutScoresZero) =>
         Assert.Equal(new ScoringPreset(name, extraction, compare, selection, score, timeOutScoresZero), ScoringPreset.Find(name));
@@ -75,35 +75,49 @@ public sealed class ScoringTests
 
     [Theory]
     // verl: after the last "```python" up to the next fence (the newline after the tag is kept) ...
-    [InlineData(FenceRule.PythonElseFirstBlock, "```js\nA\n```\n```python\nB\n```\n```python\nC\n```", "\nC\n")]
-    [InlineData(FenceRule.PythonElseFirstBlock, "```python3\nA\n```", "3\nA\n")]
+    [InlineData(FenceRule.Verl, "```js\nA\n```\n```python\nB\n```\n```python\nC\n```", "\nC\n")]
+    [InlineData(FenceRule.Verl, "```python3\nA\n```", "3\nA\n")]
     // ... else between the first two fences, a first line of letters dropped ...
-    [InlineData(FenceRule.PythonElseFirstBlock, "```js\nA\n```\n```cpp\nB\n```", "A\n")]
-    [InlineData(FenceRule.PythonElseFirstBlock, "```c++\nA\n```", "c++\nA\n")]
-    [InlineData(FenceRule.PythonElseFirstBlock, "```\nA\n```", "\nA\n")]
-    [InlineData(FenceRule.PythonElseFirstBlock, "```print(1)```", "print(1)")]
-    [InlineData(FenceRule.PythonElseFirstBlock, "text ```\nA", "\nA")]
+    [InlineData(FenceRule.Verl, "```js\nA\n```\n```cpp\nB\n```", "A\n")]
+    [InlineData(FenceRule.Verl, "```c++\nA\n```", "c++\nA\n")]
+    [InlineData(FenceRule.Verl, "```\nA\n```", "\nA\n")]
+    [InlineData(FenceRule.Verl, "```print(1)```", "print(1)")]
+    [InlineData(FenceRule.Verl, "text ```\nA", "\nA")]
     // ... else no code at all.
-    [InlineData(FenceRule.PythonElseFirstBlock, "no fence", null)]
+    [InlineData(FenceRule.Verl, "no fence", null)]
     // DeepCoder: the last block whose tag is a word (or absent), stripped.
-    [InlineData(FenceRule.LastBlock, "```\nA\n```\n```py\nB\n```", "B")]
-    [InlineData(FenceRule.LastBlock, "```python\n  A  \n```", "A")]
-    [InlineData(FenceRule.LastBlock, "```c++\nA\n```", null)]
-    [InlineData(FenceRule.LastBlock, "```\nA", null)]
-    [InlineData(FenceRule.LastBlock, "plain", null)]
+    [InlineData(FenceRule.DeepCoder, "```\nA\n```\n```py\nB\n```", "B")]
+    [InlineData(FenceRule.DeepCoder, "```python\n  A  \n```", "A")]
+    [InlineData(FenceRule.DeepCoder, "```c++\nA\n```", null)]
+    [InlineData(FenceRule.DeepCoder, "```\nA", null)]
+    [InlineData(FenceRule.DeepCoder, "plain", null)]
     // NeMo-RL: the first ```python block, else the first bare block, else everything; stripped; empty is no code.
-    [InlineData(FenceRule.FirstBlockElseWhole, "plain  ", "plain")]
-    [InlineData(FenceRule.FirstBlockElseWhole, "```js\nA\n```\n```python\nB\n```", "B")]
-    [InlineData(FenceRule.FirstBlockElseWhole, "```python  \nB\n```", "B")]
-    [InlineData(FenceRule.FirstBlockElseWhole, "```cpp\nA\n```", "```cpp\nA\n```")]
-    [InlineData(FenceRule.FirstBlockElseWhole, "```python\n\n```", null)]
+    [InlineData(FenceRule.NemoRl, "plain  ", "plain")]
+    [InlineData(FenceRule.NemoRl, "```js\nA\n```\n```python\nB\n```", "B")]
+    [InlineData(FenceRule.NemoRl, "```python  \nB\n```", "B")]
+    [InlineData(FenceRule.NemoRl, "```cpp\nA\n```", "```cpp\nA\n```")]
+    [InlineData(FenceRule.NemoRl, "```python\n\n```", null)]
     // open-r1: the last "```python\n" block, else the empty program (which it runs).
-    [InlineData(FenceRule.LastLanguageBlock, "```python\nA\n```\n```python\nB\n```", "B\n")]
-    [InlineData(FenceRule.LastLanguageBlock, "```py\nA\n```", "")]
-    [InlineData(FenceRule.LastLanguageBlock, "```python \nA\n```", "")]
-    [InlineData(FenceRule.LastBlockElseWhole, "x = 1", "x = 1")]
+    [InlineData(FenceRule.OpenR1, "```python\nA\n```\n```python\nB\n```", "B\n")]
+    [InlineData(FenceRule.OpenR1, "```py\nA\n```", "")]
+    [InlineData(FenceRule.OpenR1, "```python \nA\n```", "")]
+    // Assay's own rule, as `assay eval` reads a sample: the item's language's block, else the first untagged one,
+    // else the first block; without fences the whole text.
+    [InlineData(FenceRule.Assay, "x = 1", "x = 1")]
+    [InlineData(FenceRule.Assay, "```python\nA\n```\nOutput:\n```text\n3\n```", "A\n")]
+    [InlineData(FenceRule.Assay, "```js\nA\n```\n```py\nB\n```", "B\n")]
+    [InlineData(FenceRule.Assay, "```text\nA\n```\n```\nB\n```", "B\n")]
+    [InlineData(FenceRule.Assay, "```cpp\nA\n```", "A\n")]
     public void Code_is_found_by_each_trainers_rule(FenceRule rule, string completion, string? expected) =>
         Assert.Equal(expected, CodeExtraction.Extract(completion, rule, "python"));
+
+    [Theory]
+    [InlineData("```cpp\nint main() {}\n```\n```python\nprint(1)\n```", "cpp")]
+    [InlineData("```c++\nint main() {}\n```", "cpp")]
+    [InlineData("```java\nclass A {}\n```\n```\nplain\n```", "rust")]
+    [InlineData("no fence at all", "go")]
+    public void The_default_presets_find_code_exactly_as_assay_eval_reads_a_sample(string completion, string language) =>
+        Assert.Equal(Datasets.Formats.CodeFences.Extract(completion, language), CodeExtraction.Extract(completion, ScoringPreset.Fraction.Extraction, language));
 
     [Fact]
     public void The_gate_admits_up_to_its_capacity_then_refuses_with_a_retry_time()

@@ -57,8 +57,8 @@ internal static class ServeCommand
 
     private static async Task<int> ExecuteAsync(CliConsole console, ServeOptions options, CancellationToken cancellationToken)
     {
+        // The host validates its options as it starts; checked here too, before sandboxes are created for them.
         if (options.Validate() is { } bad) return await Fail(console, ExitCodes.BadInput, bad);
-        if (!System.Net.IPAddress.TryParse(options.Host, out _)) return await Fail(console, ExitCodes.BadInput, $"--host must be an IP address, not `{options.Host}`");
         var (runner, problem) = ProgramRunner.Create(options.Concurrency, sandboxes: options.Concurrency + options.RunCodeSandboxes);
         if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
         var store = options.StorePath is { } path ? await SqliteVerdictStore.OpenAsync(path, cancellationToken) : null;
@@ -66,6 +66,10 @@ internal static class ServeCommand
         try
         {
             await app.StartAsync(cancellationToken);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
         catch (IOException ex)
         {

@@ -19,7 +19,7 @@ public sealed class JudgeEngine : IAsyncDisposable
     private readonly IVerdictStore _store;
     private readonly Lazy<Toolchain?> _python;
     private readonly JudgingPipeline _prototype;
-    private readonly ConcurrentDictionary<string, ToolchainResolution?> _languages = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Lazy<Task<ToolchainResolution?>>> _languages = new(StringComparer.OrdinalIgnoreCase);
 
     public JudgeEngine(ProgramRunner runner, IVerdictStore store)
     {
@@ -36,8 +36,24 @@ public sealed class JudgeEngine : IAsyncDisposable
     /// <summary>True when the pipeline has a judging mode for this problem's tests.</summary>
     public bool Supports(Problem problem) => _prototype.Supports(problem);
 
-    /// <summary>A language's toolchain on this host, resolved once (null: no such language).</summary>
-    public ToolchainResolution? Resolve(string language) => _languages.GetOrAdd(language, l => Runner.ResolveLanguage(l));
+    /// <summary>
+    /// A language's toolchain on this host, resolved once (null: no such language). Resolving runs the toolchain's
+    /// version command and blocks while it does; it runs on one thread while every other request for the language
+    /// awaits it. Requests that blocked instead would each hold a thread-pool thread, and a burst of them (verl's
+    /// first hundred `/run_code` requests) starves the pool of the threads the version command's own reads need.
+    /// </summary>
+    public Task<ToolchainResolution?> ResolveAsync(string language) =>
+        _languages.GetOrAdd(language, l => new Lazy<Task<ToolchainResolution?>>(() => Task.Run(() => Runner.ResolveLanguage(l)))).Value;
+
+    /// <summary>
+    /// What the first requests would otherwise wait for: Python's toolchain (the harness that judges assert and
+    /// function tests). Done while the host starts, before it listens.
+    /// </summary>
+    public async Task WarmUpAsync()
+    {
+        await ResolveAsync("python");
+        _ = _python.Value;
+    }
 
     /// <summary>
     /// The judging pipeline for one batch of <paramref name="items"/> items with this per-test limit. Python batches

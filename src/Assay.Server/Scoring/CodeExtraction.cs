@@ -1,44 +1,50 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Assay.Core.Evaluation;
+using Assay.Datasets.Formats;
 
 namespace Assay.Server.Scoring;
 
-/// <summary>Where a trainer looks for the program in a model's completion.</summary>
+/// <summary>Where a preset looks for the program in a model's completion.</summary>
 public enum FenceRule
 {
-    /// <summary>Assay's default: the last fenced block; without fences the whole text.</summary>
-    LastBlockElseWhole,
+    /// <summary>
+    /// Assay's own rule, the one `assay eval` reads samples with (<see cref="CodeFences.Extract"/>): the first block
+    /// tagged with the item's language, else the first untagged block, else the first block; without fences the
+    /// whole text.
+    /// </summary>
+    Assay,
 
     /// <summary>
     /// verl `sandbox_fusion/__init__.py::compute_score`: with "```python" in the text, what follows its last
     /// occurrence up to the next "```"; else, with "```" in it, the text between the first two "```" (its first line
     /// dropped when that line, stripped, is all letters); else no code.
     /// </summary>
-    PythonElseFirstBlock,
+    Verl,
 
     /// <summary>rllm/DeepCoder `code_reward.py::extract_code_from_model`: the last match of "```" + an optional word tag + newline … "```", stripped; else no code.</summary>
-    LastBlock,
+    DeepCoder,
 
     /// <summary>
     /// NeMo-RL `code_test_environment.py::extract_code`: the first "```python", optional whitespace, newline … "```"
     /// block, else the first "```", optional whitespace, newline … "```" block, else the whole response; stripped.
     /// </summary>
-    FirstBlockElseWhole,
+    NemoRl,
 
     /// <summary>
     /// open-r1 `rewards.py::extract_code`: the last block opened by exactly "```" + language + newline, else the empty
     /// program (which open-r1 runs like any other).
     /// </summary>
-    LastLanguageBlock,
+    OpenR1,
 }
 
-/// <summary>Finds the program in a completion by a trainer's rule; null means the completion holds no code.</summary>
+/// <summary>
+/// Finds the program in a completion by a preset's rule; null means the completion holds no code. Assay's own rule
+/// is the datasets' (<see cref="CodeFences"/>); the others are each one trainer's, kept exactly as that trainer
+/// extracts (quirks included) so that its preset gives the trainer's reward.
+/// </summary>
 public static partial class CodeExtraction
 {
-    [GeneratedRegex(@"```(?:[^\n`]*)\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex Block();
-
     [GeneratedRegex(@"```(?:\w+)?\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex WordTaggedBlock();
 
@@ -53,9 +59,9 @@ public static partial class CodeExtraction
         ArgumentNullException.ThrowIfNull(completion);
         switch (rule)
         {
-            case FenceRule.LastBlockElseWhole:
-                return Block().Matches(completion) is { Count: > 0 } blocks ? blocks[^1].Groups[1].Value : completion;
-            case FenceRule.FirstBlockElseWhole:
+            case FenceRule.Assay:
+                return CodeFences.Extract(completion, language);
+            case FenceRule.NemoRl:
             {
                 var found = PythonBlockLoose().Match(completion) is { Success: true } python ? python
                     : BareBlockLoose().Match(completion) is { Success: true } bare ? bare : null;
@@ -63,11 +69,11 @@ public static partial class CodeExtraction
                 // NeMo-RL scores an empty program 0 without running it.
                 return code.Length == 0 ? null : code;
             }
-            case FenceRule.LastBlock:
+            case FenceRule.DeepCoder:
                 return WordTaggedBlock().Matches(completion) is { Count: > 0 } tagged ? Strip(tagged[^1].Groups[1].Value) : null;
-            case FenceRule.PythonElseFirstBlock:
+            case FenceRule.Verl:
                 return Verl(completion);
-            case FenceRule.LastLanguageBlock:
+            case FenceRule.OpenR1:
             {
                 var found = Regex.Matches(completion, Regex.Escape("```" + language + "\n") + "(.*?)```", RegexOptions.Singleline);
                 return found.Count > 0 ? found[^1].Groups[1].Value : "";

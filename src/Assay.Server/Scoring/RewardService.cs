@@ -43,7 +43,7 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            var resolution = engine.Resolve(item.Language) ?? throw new InvalidRequestException(
+            var resolution = await engine.ResolveAsync(item.Language) ?? throw new InvalidRequestException(
                 $"{item.Where}.language: unknown language `{item.Language}` (known: {string.Join(", ", engine.Runner.Catalog.Definitions.Select(d => d.Name))})");
             var memoryKb = item.MemoryLimitMb * 1024L;
             var suite = TestSuite.Parse(item.Tests, resolution.Definition.Name, item.Preset, item.Compare, memoryKb, item.Where + ".tests");

@@ -38,15 +38,18 @@ public enum TestSelection
 public sealed record ScoringPreset(string Name, FenceRule Extraction, OutputMatch Compare, TestSelection Selection, ScoreRule Score,
     bool TimeOutScoresZero = false)
 {
-    /// <summary>Assay's default: the last fenced block (else the whole text), tokens compared, fraction of all tests passed.</summary>
-    public static ScoringPreset Fraction { get; } = new("fraction", FenceRule.LastBlockElseWhole, OutputMatch.Tokens, TestSelection.All, ScoreRule.Fraction);
+    /// <summary>
+    /// Assay's default: the code found as `assay eval` finds it in a sample (the item's language's fenced block,
+    /// else the whole text), tokens compared, fraction of all tests passed.
+    /// </summary>
+    public static ScoringPreset Fraction { get; } = new("fraction", FenceRule.Assay, OutputMatch.Tokens, TestSelection.All, ScoreRule.Fraction);
 
     /// <summary>
     /// verl `verl/utils/reward_score/sandbox_fusion/__init__.py::compute_score` with `continuous=True` (what
     /// `default_compute_score` passes for code): verl's extraction, stdout equal up to trailing newlines
     /// (`utils.py::_process_single_case`), the fraction of the first min(n, 10) tests that pass.
     /// </summary>
-    public static ScoringPreset Verl { get; } = new("verl", FenceRule.PythonElseFirstBlock, OutputMatch.ExactUpToTrailingNewlines, TestSelection.FirstTen,
+    public static ScoringPreset Verl { get; } = new("verl", FenceRule.Verl, OutputMatch.ExactUpToTrailingNewlines, TestSelection.FirstTen,
         ScoreRule.Fraction);
 
     /// <summary>
@@ -54,7 +57,7 @@ public sealed record ScoringPreset(string Name, FenceRule Extraction, OutputMatc
     /// taco, apps, code_contests and primeintellect items): last fenced block with a word tag or none, else no
     /// code; the 15 tests with the longest inputs; TACO's lenient comparison; all must pass.
     /// </summary>
-    public static ScoringPreset DeepCoder { get; } = new("deepcoder", FenceRule.LastBlock, OutputMatch.TacoLenient, TestSelection.LongestFifteen,
+    public static ScoringPreset DeepCoder { get; } = new("deepcoder", FenceRule.DeepCoder, OutputMatch.TacoLenient, TestSelection.LongestFifteen,
         ScoreRule.AllOrNothing);
 
     /// <summary>
@@ -62,7 +65,7 @@ public sealed record ScoringPreset(string Name, FenceRule Extraction, OutputMatc
     /// ```python block, else the first bare ``` block, else the whole response; stripped stdout equal to the
     /// stripped expected output; all must pass (judging stops at the first failure).
     /// </summary>
-    public static ScoringPreset NemoRl { get; } = new("nemo_rl", FenceRule.FirstBlockElseWhole, OutputMatch.StrippedEqual, TestSelection.All,
+    public static ScoringPreset NemoRl { get; } = new("nemo_rl", FenceRule.NemoRl, OutputMatch.StrippedEqual, TestSelection.All,
         ScoreRule.AllOrNothing);
 
     /// <summary>
@@ -70,7 +73,7 @@ public sealed record ScoringPreset(string Name, FenceRule Extraction, OutputMatc
     /// empty program (it is run, as there); stripped lines compared pairwise; the fraction of tests passed, and 0
     /// when a test times out.
     /// </summary>
-    public static ScoringPreset OpenR1Code { get; } = new("openr1_code", FenceRule.LastLanguageBlock, OutputMatch.StrippedLinePrefix, TestSelection.All,
+    public static ScoringPreset OpenR1Code { get; } = new("openr1_code", FenceRule.OpenR1, OutputMatch.StrippedLinePrefix, TestSelection.All,
         ScoreRule.Fraction, TimeOutScoresZero: true);
 
     /// <summary>open-r1 `binary_code_reward`: `code_reward`'s value, then 1 above 0.99, else 0.</summary>

@@ -8,8 +8,9 @@ namespace Assay.Server.Endpoints.SandboxFusion;
 
 /// <summary>
 /// SandboxFusion's `/run_code` and `/v1/ping`, so a trainer configured with a SandboxFusion URL (verl's
-/// `reward_model.sandbox_fusion.url`) works unchanged. A run waits for a sandbox at most
-/// <see cref="ServeOptions.RunCodeQueueDeadline"/>; past it the answer is 504, the one status verl retries.
+/// `reward_model.sandbox_fusion.url`) works unchanged. A run waits for a sandbox (and a compile slot, see
+/// <see cref="RunCodeLanes"/>) at most <see cref="ServeOptions.RunCodeQueueDeadline"/> from its arrival; past it
+/// the answer is 504, the one status verl retries.
 /// </summary>
 internal static class RunCodeEndpoints
 {
@@ -28,9 +29,10 @@ internal static class RunCodeEndpoints
         routes.MapGet("/v1/ping", () => Results.Json("pong")).WithName("ping").WithTags("sandboxfusion");
     }
 
-    private static async Task<IResult> RunCodeAsync(HttpContext context, JudgeEngine engine, RunSlots slots, AdmissionGate gate, ServerMetrics metrics,
+    private static async Task<IResult> RunCodeAsync(HttpContext context, JudgeEngine engine, RunCodeLanes lanes, AdmissionGate gate, ServerMetrics metrics,
         ServeOptions options)
     {
+        var arrived = DateTimeOffset.UtcNow;
         var request = await Wire.ReadAsync<RunCodeRequest>(context.Request);
         if (request.RunTimeout is not (> 0 and <= 600)) throw new InvalidRequestException("run_timeout must be between 0 and 600 seconds");
         if (request.CompileTimeout is not (> 0 and <= 600)) throw new InvalidRequestException("compile_timeout must be between 0 and 600 seconds");
@@ -38,7 +40,7 @@ internal static class RunCodeEndpoints
         if (request.Files is { } files && files.Any(f => f.Value is not null && !f.Key.Contains("IGNORE_THIS_FILE", StringComparison.Ordinal)))
             throw new InvalidRequestException("files: extra files are not supported by Assay's /run_code; send an empty map");
         if (request.FetchFiles is { Count: > 0 }) throw new InvalidRequestException("fetch_files: fetching files is not supported by Assay's /run_code; send an empty list");
-        var resolution = engine.Resolve(request.Language) ?? throw new InvalidRequestException(
+        var resolution = await engine.ResolveAsync(request.Language) ?? throw new InvalidRequestException(
             $"language: unknown `{request.Language}` (known: {string.Join(", ", engine.Runner.Catalog.Definitions.Select(d => d.Name))})");
         if (resolution.Toolchain is not { } toolchain)
         {
@@ -51,12 +53,8 @@ internal static class RunCodeEndpoints
         var started = 0;
         try
         {
-            if (!await slots.WaitAsync(options.RunCodeQueueDeadline, context.RequestAborted))
-            {
-                metrics.ItemFinished("deadline_exceeded");
-                context.Response.Headers.RetryAfter = "1";
-                return Wire.Error(504, $"no sandbox became free within {options.RunCodeQueueDeadline.TotalSeconds:F0} s; retry");
-            }
+            var waitUntil = arrived + options.RunCodeQueueDeadline;
+            if (!await lanes.WaitSandboxAsync(waitUntil - DateTimeOffset.UtcNow, context.RequestAborted)) return QueueDeadline(context, metrics, options);
             try
             {
                 gate.Started(1);
@@ -67,21 +65,52 @@ internal static class RunCodeEndpoints
                     WallTime = TimeSpan.FromSeconds(request.RunTimeout),
                 };
                 if (request.MemoryLimitMb > 0) limits = limits with { MemoryKb = (long)(request.MemoryLimitMb * 1024) };
-                var stdin = System.Text.Encoding.UTF8.GetBytes(request.Stdin ?? "");
-                // A spare sandbox: the run may only wait (sleep past its limit), and the judging sandboxes stay free.
-                var report = await engine.Runner.RunAsync(toolchain, request.Code, stdin, limits, SandboxLane.Spare, context.RequestAborted);
+                PreparedProgram prepared;
+                if (toolchain.IsCompiled)
+                {
+                    if (!await lanes.WaitCompileAsync(waitUntil - DateTimeOffset.UtcNow, context.RequestAborted)) return QueueDeadline(context, metrics, options);
+                    try
+                    {
+                        prepared = await engine.Runner.PrepareAsync(toolchain, request.Code, context.RequestAborted);
+                    }
+                    finally
+                    {
+                        lanes.ReleaseCompile();
+                    }
+                }
+                else
+                {
+                    prepared = await engine.Runner.PrepareAsync(toolchain, request.Code, context.RequestAborted);
+                }
+                var report = await RunAsync(engine, prepared, System.Text.Encoding.UTF8.GetBytes(request.Stdin ?? ""), limits, context.RequestAborted);
                 metrics.ItemFinished(report.Status.ToWireName());
                 return Wire.Ok(ToResponse(report));
             }
             finally
             {
-                slots.Release();
+                lanes.ReleaseSandbox();
             }
         }
         finally
         {
             gate.Finished(1, started);
         }
+    }
+
+    /// <summary>Runs a prepared program in a spare sandbox: the run may only wait (sleep past its limit), and the judging sandboxes stay free.</summary>
+    private static async Task<RunReport> RunAsync(JudgeEngine engine, PreparedProgram prepared, byte[] stdin, ResourceLimits limits, CancellationToken cancellationToken)
+    {
+        if (!prepared.IsRunnable)
+            return new RunReport(new ProcessReport { Status = RunStatus.CompileError, Message = "not run: compilation failed" }, prepared.Compile);
+        var run = await engine.Runner.RunPreparedAsync(prepared, stdin, limits, SandboxLane.Spare, cancellationToken);
+        return new RunReport(run, prepared.Compile);
+    }
+
+    private static IResult QueueDeadline(HttpContext context, ServerMetrics metrics, ServeOptions options)
+    {
+        metrics.ItemFinished("deadline_exceeded");
+        context.Response.Headers.RetryAfter = "1";
+        return Wire.Error(504, $"no sandbox became free within {options.RunCodeQueueDeadline.TotalSeconds:F0} s; retry");
     }
 
     private static RunCodeResponse Fault(string message) =>
@@ -125,17 +154,4 @@ internal static class RunCodeEndpoints
             _ => new CommandRunResult("Finished", seconds, p.ExitCode is { } code and not 0 ? code : -(p.Signal ?? 9), p.Stdout, p.Stderr),
         };
     }
-}
-
-/// <summary>
-/// Sandboxes `/run_code` may hold at once (<see cref="ServeOptions.RunCodeSandboxes"/>, beyond the judging ones):
-/// a flood past them waits here, with a deadline.
-/// </summary>
-public sealed class RunSlots(int concurrency)
-{
-    private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _slots.WaitAsync(timeout, cancellationToken);
-
-    public void Release() => _slots.Release();
 }
