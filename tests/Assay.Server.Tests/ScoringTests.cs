@@ -109,7 +109,7 @@ public sealed class ScoringTests
     [InlineData(FenceRule.Assay, "```text\nA\n```\n```\nB\n```", "B\n")]
     [InlineData(FenceRule.Assay, "```cpp\nA\n```", "A\n")]
     public void Code_is_found_by_each_trainers_rule(FenceRule rule, string completion, string? expected) =>
-        Assert.Equal(expected, CodeExtraction.Extract(completion, rule, "python"));
+        Assert.Equal(expected, CodeExtraction.Extract(completion, rule, Languages.Of("python")));
 
     [Theory]
     [InlineData("```cpp\nint main() {}\n```\n```python\nprint(1)\n```", "cpp")]
@@ -117,7 +117,7 @@ public sealed class ScoringTests
     [InlineData("```java\nclass A {}\n```\n```\nplain\n```", "rust")]
     [InlineData("no fence at all", "go")]
     public void The_default_presets_find_code_exactly_as_assay_eval_reads_a_sample(string completion, string language) =>
-        Assert.Equal(Datasets.Formats.CodeFences.Extract(completion, language), CodeExtraction.Extract(completion, ScoringPreset.Fraction.Extraction, language));
+        Assert.Equal(Datasets.Formats.CodeFences.Extract(completion, Languages.Of(language)), CodeExtraction.Extract(completion, ScoringPreset.Fraction.Extraction, Languages.Of(language)));
 
     [Fact]
     public void The_gate_admits_up_to_its_capacity_then_refuses_with_a_retry_time()

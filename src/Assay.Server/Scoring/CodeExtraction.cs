@@ -1,3 +1,4 @@
+using Assay.Core.Languages;
 using System.Text;
 using System.Text.RegularExpressions;
 using Assay.Core.Evaluation;
@@ -9,7 +10,7 @@ namespace Assay.Server.Scoring;
 public enum FenceRule
 {
     /// <summary>
-    /// Assay's own rule, the one `assay eval` reads samples with (<see cref="CodeFences.Extract"/>): the first block
+    /// Assay's own rule, the one `assay eval` reads samples with (<see cref="CodeFences.Extract(string, Language)"/>): the first block
     /// tagged with the item's language, else the first untagged block, else the first block; without fences the
     /// whole text.
     /// </summary>
@@ -54,7 +55,7 @@ public static partial class CodeExtraction
     [GeneratedRegex(@"```\s*\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex BareBlockLoose();
 
-    public static string? Extract(string completion, FenceRule rule, string language)
+    public static string? Extract(string completion, FenceRule rule, Language language)
     {
         ArgumentNullException.ThrowIfNull(completion);
         switch (rule)
@@ -75,7 +76,7 @@ public static partial class CodeExtraction
                 return Verl(completion);
             case FenceRule.OpenR1:
             {
-                var found = Regex.Matches(completion, Regex.Escape("```" + language + "\n") + "(.*?)```", RegexOptions.Singleline);
+                var found = Regex.Matches(completion, Regex.Escape("```" + language.Name + "\n") + "(.*?)```", RegexOptions.Singleline);
                 return found.Count > 0 ? found[^1].Groups[1].Value : "";
             }
             default:

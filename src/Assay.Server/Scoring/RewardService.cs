@@ -52,7 +52,7 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
             if (item.Code is not null && item.Completion is not null) throw new InvalidRequestException($"{item.Where}: give either code or completion, not both");
             if (item.Code is not null) program = item.Code;
             else if (item.Completion is not null)
-                program = CodeExtraction.Extract(CodeExtraction.StripPrompt(item.Completion, item.Prompt), item.Preset.Extraction, resolution.Definition.Name);
+                program = CodeExtraction.Extract(CodeExtraction.StripPrompt(item.Completion, item.Prompt), item.Preset.Extraction, resolution.Definition.Language);
             else throw new InvalidRequestException($"{item.Where}: missing completion (model output) or code (a program)");
 
             var problem = suite.ProblemFor("item", resolution.Definition.Name, program ?? "");
