@@ -61,7 +61,8 @@ public sealed class RunCodeFloodTests
             Assert.InRange(run.GetProperty("execution_time").GetDouble(), r.Timeout * 0.95, r.Timeout + 1.5);
         });
         // The reward item did not wait for the flood: it was answered promptly, long before the last run.
-        Assert.True(scoreAnswered - scoreSent < TimeSpan.FromSeconds(3), summary);
+        // 0.35–0.7 s on a quiet machine; 3.1 s was seen at load 9.6 on 2 cores. The check that matters is the next one.
+        Assert.True(scoreAnswered - scoreSent < TimeSpan.FromSeconds(5), summary);
         Assert.True(scoreAnswered < results.Max(r => r.At), summary);
         Assert.True(floodTook < TimeSpan.FromSeconds(30), summary);
     }
