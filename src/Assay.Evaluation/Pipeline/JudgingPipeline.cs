@@ -26,6 +26,7 @@ public sealed record PipelineResult(IReadOnlyList<JudgedProgram> Programs, IRead
 public sealed class JudgingPipeline
 {
     private readonly IVerdictStore _store;
+    private readonly IProgramRunner _runner;
     private readonly EvaluationOptions _options;
     private readonly IReadOnlyList<IJudgingMode> _modes;
 
@@ -37,6 +38,7 @@ public sealed class JudgingPipeline
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate() is { } problem) throw new ArgumentException(problem, nameof(options));
         _store = store;
+        _runner = runner;
         _options = options;
         var context = new ModeContext(runner, options, python is null ? () => DefaultPythonJudge(runner) : () => python);
         _modes = [new PythonMode(context), new StdioMode(context), new ProgramTestMode(context)];
@@ -61,6 +63,7 @@ public sealed class JudgingPipeline
                 ?? throw new NotSupportedException($"{requests[i].Problem.TaskId}: judging mode {judge.GetType().Name} is not supported");
         }
         var tally = new Tally(requests.Count, progress);
+        var multipliers = new TimeMultipliers(_runner);
         var results = new JudgedProgram[requests.Count];
         var calibrations = new List<ProblemCalibration>();
         int distinct = 0, judgedNow = 0;
@@ -70,7 +73,7 @@ public sealed class JudgingPipeline
             var indices = Enumerable.Range(0, requests.Count).Where(i => modeOf[i] == mode).ToList();
             if (indices.Count == 0) continue;
             var limits = await CalibrateAsync(mode, indices.Select(i => requests[i].Problem), cancellationToken);
-            calibrations.AddRange(limits.Values);
+            calibrations.AddRange(limits.Values.Select(l => l.Calibration));
 
             var planned = new Planned[indices.Count];
             var limitsOfKey = new Dictionary<string, ProblemCalibration>(StringComparer.Ordinal);
@@ -78,9 +81,9 @@ public sealed class JudgingPipeline
             for (var j = 0; j < indices.Count; j++)
             {
                 var request = requests[indices[j]];
-                var problemLimits = limits[request.Problem];
-                planned[j] = mode.Plan(request.Problem, request.Language ?? request.Problem.Language, request.Program, problemLimits,
-                    reference: false);
+                var language = request.Language ?? request.Problem.Language;
+                var problemLimits = limits[request.Problem].For(mode.Unit, _options.TimeLimits, multipliers.Of(language));
+                planned[j] = mode.Plan(request.Problem, language, request.Program, problemLimits, reference: false);
                 if (planned[j].Work is not { } work)
                 {
                     tally.Judged(1);
@@ -111,7 +114,7 @@ public sealed class JudgingPipeline
     /// and the policy calibrates; measurements go through the same flow and store as verdicts, so a re-run uses the
     /// very same limits.
     /// </summary>
-    private async Task<Dictionary<Problem, ProblemCalibration>> CalibrateAsync(IJudgingMode mode, IEnumerable<Problem> used,
+    private async Task<Dictionary<Problem, ProblemLimits>> CalibrateAsync(IJudgingMode mode, IEnumerable<Problem> used,
         CancellationToken cancellationToken)
     {
         var policy = _options.TimeLimits;
@@ -126,14 +129,15 @@ public sealed class JudgingPipeline
         }
         var measured = await VerdictFlow.RunAsync(_store, references.Values.ToList(), mode.JudgeAsync, (_, raw) => raw, null, cancellationToken);
 
-        var result = new Dictionary<Problem, ProblemCalibration>(ReferenceEqualityComparer.Instance);
+        var result = new Dictionary<Problem, ProblemLimits>(ReferenceEqualityComparer.Instance);
         foreach (var problem in problems)
         {
             var reference = references.TryGetValue(problem, out var work) ? measured.Verdicts[work.Key] : null;
             var own = (problem.Judge as StdioJudge)?.TimeLimitSeconds;
             var cpu = reference is { Passed: true } ? mode.MeasuredCpuMs(reference) : null;
             var limit = policy.LimitFor(mode.Unit, own, cpu);
-            result[problem] = new ProblemCalibration(problem.TaskId, limit, reference, mode.PerTestLimits(problem, reference, policy));
+            result[problem] = new ProblemLimits(new ProblemCalibration(problem.TaskId, limit, reference, mode.PerTestLimits(problem, reference, policy)),
+                own, cpu);
         }
         return result;
     }
@@ -144,6 +148,29 @@ public sealed class JudgingPipeline
         if (python?.Toolchain is not { } toolchain)
             throw new InvalidOperationException("Python problems need the python toolchain: " + (python?.Problem ?? "no python toolchain file"));
         return new PythonJudge(runner, toolchain);
+    }
+
+    /// <summary>
+    /// A problem's calibration with what it was made from, so that a candidate language's time multiplier can be
+    /// applied by the policy's own rule (to the problem's own or the default limit, never to a measured one).
+    /// </summary>
+    private sealed record ProblemLimits(ProblemCalibration Calibration, double? OwnSeconds, double? ReferenceCpuMs)
+    {
+        public ProblemCalibration For(TimedUnit unit, TimeLimitPolicy policy, double multiplier) =>
+            multiplier == 1.0 ? Calibration : Calibration with { TimeLimitSeconds = policy.LimitFor(unit, OwnSeconds, ReferenceCpuMs, multiplier) };
+    }
+
+    /// <summary>Each language's time multiplier (from its toolchain file; no host probe), looked up once per run.</summary>
+    private sealed class TimeMultipliers(IProgramRunner runner)
+    {
+        private readonly Dictionary<string, double> _of = new(StringComparer.Ordinal);
+
+        public double Of(string language)
+        {
+            if (!_of.TryGetValue(language, out var multiplier))
+                _of[language] = multiplier = runner.Catalog.Find(language)?.Language.TimeMultiplier ?? 1.0;
+            return multiplier;
+        }
     }
 
     /// <summary>Requests with a verdict so far, for one progress report across all modes.</summary>

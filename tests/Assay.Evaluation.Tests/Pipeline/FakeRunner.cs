@@ -21,7 +21,11 @@ internal sealed class FakeRunner : IProgramRunner
     {
         foreach (var name in languages)
         {
-            var definition = new ToolchainDefinition { Name = name, DisplayName = name, SourceFile = "main", Run = ["./main"] };
+            // "fakejvm" is slow to start: its toolchain file would give it a time multiplier.
+            var definition = new ToolchainDefinition
+            {
+                Name = name, DisplayName = name, SourceFile = "main", Run = ["./main"], TimeMultiplier = name == "fakejvm" ? 2.5 : 1.0,
+            };
             _toolchains[name] = new Toolchain
             {
                 Definition = definition,

@@ -81,6 +81,25 @@ public sealed class PipelineTests
         Assert.All(runner.Runs, r => Assert.Equal(expected, r.CpuLimitSeconds, 6));
     }
 
+    [Theory]
+    [InlineData(null, null, null, 5.0)]    // the default 2 s per test, × 2.5 for the slow-starting language
+    [InlineData(3.0, null, null, 7.5)]     // the problem's own limit (given for a fast language), × 2.5
+    [InlineData(null, "echo\ncpu 120", null, 1.2)] // calibrated from the reference: measured, not scaled
+    [InlineData(3.0, null, 0.25, 0.25)]    // the user's fixed limit is what the user said
+    public async Task A_languages_time_multiplier_scales_assumed_limits_only(double? own, string? reference, double? fixedLimit, double expected)
+    {
+        var runner = new FakeRunner("fakepy", "fakejvm");
+        var options = new EvaluationOptions { TimeLimit = fixedLimit is { } f ? TimeSpan.FromSeconds(f) : null };
+        var problem = Echo(reference, own);
+        var result = await Pipeline(runner, new MemoryStore(), options).JudgeAsync(
+            [new JudgeRequest(problem, "echo", "fakejvm"), new JudgeRequest(problem, "echo")]);
+        Assert.All(result.Programs, p => Assert.True(p.Verdict.Passed));
+        Assert.All(runner.Runs.Where(r => r.Language == "fakejvm"), r => Assert.Equal(expected, r.CpuLimitSeconds, 6));
+        var unscaled = reference is not null || fixedLimit is not null ? expected : expected / 2.5;
+        Assert.All(runner.Runs.Where(r => r.Language == "fakepy" && r.Source == "echo"), r => Assert.Equal(unscaled, r.CpuLimitSeconds, 6));
+        Assert.Equal(EchoTests.Length, runner.Runs.Count(r => r.Language == "fakejvm"));
+    }
+
     [Fact]
     public async Task A_stdio_problem_is_judged_in_the_language_each_request_names()
     {
