@@ -115,18 +115,20 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
         var files = Directory.EnumerateFileSystemEntries(program.Directory)
             .Select(path => (path, Path.GetFileName(path)))
             .ToList();
-        var request = new SandboxRequest
-        {
-            Command = program.Toolchain.RunCommand,
-            Environment = program.Toolchain.Environment,
-            Mounts = program.Toolchain.Mounts,
-            WorkDirFiles = files,
-            Limits = limits,
-            Stdin = stdin,
-        };
-        var result = await RunInLaneAsync(request, lane, cancellationToken);
+        var result = await RunInLaneAsync(RunRequest(program, files, limits, stdin), lane, cancellationToken);
         return ToReport(result, limits);
     }
+
+    /// <summary>The sandbox request that runs a prepared program with these files in its working directory.</summary>
+    private static SandboxRequest RunRequest(PreparedProgram program, List<(string, string)> files, ResourceLimits limits, ReadOnlyMemory<byte> stdin) => new()
+    {
+        Command = program.Toolchain.RunCommand,
+        Environment = program.Toolchain.Environment,
+        Mounts = program.Toolchain.Mounts,
+        WorkDirFiles = files,
+        Limits = limits,
+        Stdin = stdin,
+    };
 
     /// <summary>
     /// Runs a prepared program once with extra files beside it in its working directory (read-only): a
@@ -154,15 +156,7 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
                 File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100);
                 files.Add((path, name));
             }
-            var result = await RunInLaneAsync(new SandboxRequest
-            {
-                Command = program.Toolchain.RunCommand,
-                Environment = program.Toolchain.Environment,
-                Mounts = program.Toolchain.Mounts,
-                WorkDirFiles = files,
-                Limits = limits,
-                Stdin = stdin,
-            }, SandboxLane.Judging, cancellationToken);
+            var result = await RunInLaneAsync(RunRequest(program, files, limits, stdin), SandboxLane.Judging, cancellationToken);
             return ToReport(result, limits);
         }
         finally
