@@ -24,12 +24,19 @@ public static class AssayApp
             await console.Error.WriteLineAsync("Try `assay --help`.");
             return ExitCodes.BadInput;
         }
-        var config = new InvocationConfiguration { Output = console.Out, Error = console.Error };
+        // Our own handler below, not System.CommandLine's (which prints a stack trace and exits 1).
+        var config = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
         // A server finishes its admitted work on SIGTERM before exiting, which takes longer than the default 2 s.
         if (parse.CommandResult.Command.Name == "serve") config.ProcessTerminationTimeout = ServeCommand.TerminationTimeout(parse);
         try
         {
             return await parse.InvokeAsync(config);
+        }
+        catch (InvalidDataException ex)
+        {
+            // Thrown only for input that cannot be read (a corrupt gzip, a malformed toolchain file); the message names the file.
+            await console.Error.WriteLineAsync("assay: " + ex.Message);
+            return ExitCodes.BadInput;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -89,9 +89,9 @@ internal static class EvalCommand
         {
             return await Fail(console, ExitCodes.BadInput, ex.Message + " (use --on-bad-record skip to report such lines and go on)");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            // InvalidDataException (a malformed toolchain file) is an IOException: its message names the file.
+            // InvalidDataException (a corrupt gzip, a malformed toolchain file) is not an IOException; its message names the file.
             return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
         foreach (var record in bad) await console.Error.WriteLineAsync("assay: skipped " + record);

@@ -1,5 +1,6 @@
-using System.IO.Compression;
 using System.Text.Json;
+using ICSharpCode.SharpZipLib;
+using ICSharpCode.SharpZipLib.GZip;
 
 namespace Assay.Datasets.Jsonl;
 
@@ -37,7 +38,7 @@ public static class JsonlFile
         using var stream = Open(path);
         using var reader = new StreamReader(stream);
         var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        while (ReadLine(reader, path, lineNumber) is { } line)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -61,6 +62,23 @@ public static class JsonlFile
                 continue;
             }
             yield return (lineNumber, record);
+        }
+    }
+
+    /// <summary>
+    /// The next line; a gzip file that ends early or fails its check is an error naming the file, never a shorter
+    /// file read as if complete (a truncated download would otherwise score a fraction of a benchmark).
+    /// </summary>
+    private static string? ReadLine(StreamReader reader, string path, int linesRead)
+    {
+        try
+        {
+            return reader.ReadLine();
+        }
+        catch (Exception ex) when (ex is SharpZipBaseException or EndOfStreamException or InvalidDataException)
+        {
+            throw new InvalidDataException($"{path}: not a valid gzip file after line {linesRead} ({ex.Message}): "
+                + "it is truncated or corrupt; download it again, or check it with `gzip -t`", ex);
         }
     }
 
@@ -109,14 +127,17 @@ public static class JsonlFile
         return result.ToString();
     }
 
-    /// <summary>Opens a file, transparently decompressing gzip (detected by its magic bytes).</summary>
+    /// <summary>
+    /// Opens a file, transparently decompressing gzip (detected by its magic bytes). The gzip reader checks each
+    /// member's CRC and length, so truncation and corruption surface as exceptions while reading.
+    /// </summary>
     public static Stream Open(string path)
     {
         var file = File.OpenRead(path);
         Span<byte> magic = stackalloc byte[2];
         var read = file.Read(magic);
         file.Position = 0;
-        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(file, CompressionMode.Decompress) : file;
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipInputStream(file) : file;
     }
 
     /// <summary>A string field, or null when absent; a field of another type is a bad record.</summary>
