@@ -125,7 +125,7 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
             Stdin = stdin,
         };
         var result = await RunInLaneAsync(request, lane, cancellationToken);
-        return ToReport(result, limits);
+        return ToReport(result, limits, program.Toolchain.Definition.MemorySignals);
     }
 
     /// <summary>
@@ -163,7 +163,7 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
                 Limits = limits,
                 Stdin = stdin,
             }, SandboxLane.Judging, cancellationToken);
-            return ToReport(result, limits);
+            return ToReport(result, limits, program.Toolchain.Definition.MemorySignals);
         }
         finally
         {
@@ -271,9 +271,11 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
         }
     }
 
-    internal static ProcessReport ToReport(SandboxResult result, ResourceLimits limits)
+    /// <param name="memorySignals">The program's language's (<see cref="Core.Languages.Language.MemorySignals"/>); none for a compiler.</param>
+    internal static ProcessReport ToReport(SandboxResult result, ResourceLimits limits, IReadOnlyList<string>? memorySignals = null)
     {
-        var (status, exitCode, signal, message) = TerminationClassifier.Classify(result.Termination, limits);
+        var stderr = Encoding.UTF8.GetString(result.Stderr);
+        var (status, exitCode, signal, message) = TerminationClassifier.Classify(result.Termination, limits, stderr, memorySignals);
         var t = result.Termination;
         return new ProcessReport
         {
@@ -281,7 +283,7 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
             ExitCode = exitCode,
             Signal = signal,
             Stdout = Encoding.UTF8.GetString(result.Stdout),
-            Stderr = Encoding.UTF8.GetString(result.Stderr),
+            Stderr = stderr,
             StdoutTruncated = t.StdoutTruncated,
             StderrTruncated = t.StderrTruncated,
             WallTimeMs = Math.Round(t.WallTimeMs, 3),
