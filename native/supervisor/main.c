@@ -11,7 +11,8 @@
  *       Reads run requests from stdin and writes one response per request to stdout (framing below).
  *       For each request it creates a per-run cgroup (memory, pids, cpuacct) when cgroups are writable,
  *       forks, drops to the requested uid, execs the given argv (bubblewrap), feeds stdin, captures
- *       stdout/stderr up to a byte cap, enforces wall and CPU time, and reports how the run ended.
+ *       stdout/stderr up to a byte cap, enforces wall and CPU time, stops the run at the first OOM kill in its
+ *       cgroup (unless told not to), and reports how the run ended.
  *   assay-supervisor init [--rlimit NAME=SOFT ...] -- PROGRAM ARGS...
  *       Runs inside the sandbox, as the command bubblewrap starts. It proves the sandbox came up by
  *       writing "R" on fd 100, applies the candidate's rlimits (after bubblewrap's own setup, so they never
@@ -45,6 +46,7 @@ static void serve(void) {
         options_t o;
         memset(&o, 0, sizeof o);
         o.uid = o.gid = -1;
+        o.oom_ends_run = 1;
         snprintf(o.cgroup_name, sizeof o.cgroup_name, "s%d", (int)getpid());
         char *argv[MAX_ARGS + 1];
         int argc = 0, in_args = 0;
@@ -60,6 +62,7 @@ static void serve(void) {
                 else if (!strcmp(p, "mem_kb")) o.mem_kb = atoll(v);
                 else if (!strcmp(p, "nproc")) o.nproc = atoll(v);
                 else if (!strcmp(p, "output_bytes")) o.output_bytes = atoll(v);
+                else if (!strcmp(p, "oom_ends_run")) o.oom_ends_run = atoi(v) != 0;
                 else if (!strcmp(p, "uid")) o.uid = atoi(v);
                 else if (!strcmp(p, "gid")) o.gid = atoi(v);
                 else if (!strcmp(p, "cgroup")) snprintf(o.cgroup_name, sizeof o.cgroup_name, "%s", v);

@@ -102,6 +102,7 @@ void run_one(const options_t *o, char **argv, const char *stdin_data, size_t std
     memset(&ru, 0, sizeof ru);
     int64_t wall_deadline = o->wall_ms > 0 ? start + o->wall_ms * 1000000LL : INT64_MAX;
     int64_t drain_deadline = INT64_MAX;
+    int64_t oom_checked = 0;
     char chunk[65536];
 
     for (;;) {
@@ -116,6 +117,13 @@ void run_one(const options_t *o, char **argv, const char *stdin_data, size_t std
                 long long cpu = cgroup_cpu_us(&cg);
                 if (cpu >= 0 && cpu / 1000 >= o->cpu_ms) { killed_for = "cpu_time"; kill_run(pid, &cg); }
             }
+        }
+        /* The kernel's OOM killer takes one process; a parent that survives it (waiting, sleeping, retrying)
+           would otherwise keep the run going until the wall limit. Checked at most every 5 ms: each check is a
+           file read, and a program writing output wakes this loop far more often. */
+        if (!exited && !killed_for && o->oom_ends_run && oom_before >= 0 && t - oom_checked >= 5000000LL) {
+            oom_checked = t;
+            if (cgroup_oom_kills(&cg) > oom_before) { killed_for = "memory"; kill_run(pid, &cg); }
         }
 
         struct pollfd fds[5];

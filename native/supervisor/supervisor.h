@@ -39,6 +39,10 @@ typedef struct {
 
 typedef struct {
     long long wall_ms, cpu_ms, mem_kb, nproc, output_bytes;
+    /* An OOM kill inside the run's cgroup ends the whole run (killed_for=memory): the program is past its memory
+       limit even when the process the kernel chose was only one of its children. 0 for a program that handles
+       its children's deaths itself (the Python harness judges the candidate's death and goes on). */
+    int oom_ends_run;
     int uid, gid;
     char cgroup_name[128];
     char chown_path[1024];

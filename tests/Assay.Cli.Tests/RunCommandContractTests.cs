@@ -74,6 +74,33 @@ public sealed class RunCommandContractTests
         Assert.Equal("memory_limit", JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetString());
     }
 
+    /// <summary>
+    /// Memory bombs with a 10 s CPU limit (31 s of wall clock): each is `memory_limit`, and it is said as soon as memory
+    /// ran out — the bomb in a child whose parent then sleeps too, which used to wait for the wall limit — and a
+    /// single request larger than the machine, which the kernel refuses (MemoryError) before any limit is reached.
+    /// </summary>
+    [SandboxFact]
+    public async Task Memory_bombs_are_memory_limit_long_before_the_wall_limit()
+    {
+        string[] bombs =
+        [
+            "x = []\nwhile True: x.append(bytearray(10**7))",
+            "s = ' ' * 10**11",
+            "x = [0]\nwhile True: x = x + x",
+            "import subprocess, sys, time\nsubprocess.run([sys.executable, '-c', 'x = []\\nwhile True: x.append(bytearray(10**7))'])\ntime.sleep(1000)",
+        ];
+        foreach (var bomb in bombs)
+        {
+            var (exit, stdout, _) = await AssayCli.RunAsync("run", "--lang", "python", "--code", bomb, "--time-limit", "10",
+                "--memory-limit", "128", "--json");
+            Assert.Equal(ExitCodes.Success, exit);
+            var root = JsonDocument.Parse(stdout).RootElement;
+            Assert.True(root.GetProperty("status").GetString() == "memory_limit", bomb + ": " + stdout);
+            // 128 MB take well under a second of CPU; the wall limit is 31 s.
+            Assert.True(root.GetProperty("wall_time_ms").GetDouble() < 10_000, bomb + ": " + stdout);
+        }
+    }
+
     [ToolchainFact("c")]
     public async Task Compile_error_reports_the_compile_step()
     {

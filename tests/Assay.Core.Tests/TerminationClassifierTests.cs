@@ -61,4 +61,27 @@ public sealed class TerminationClassifierTests
         Assert.Equal(RunStatus.TimeLimit, status);
         Assert.Contains("wall", message);
     }
+
+    [Fact]
+    public void Stopped_after_an_oom_kill_is_a_memory_limit_even_with_cpu_time_used_up()
+    {
+        // The supervisor stopped the run because the OOM killer took one of its processes; the rest were killed by it.
+        var t = new Termination { Kind = TerminationKind.Killed, KilledFor = KillReason.Memory, WrapperExitCode = 137, OomKilled = true,
+            CpuTimeMs = Limits.CpuTime.TotalMilliseconds };
+        var (status, _, _, message) = TerminationClassifier.Classify(t, Limits);
+        Assert.Equal(RunStatus.MemoryLimit, status);
+        Assert.Contains("memory", message);
+    }
+
+    [Theory]
+    [InlineData("Traceback (most recent call last):\n  File \"/box/main.py\", line 1, in <module>\nMemoryError\n", 1, RunStatus.MemoryLimit)]
+    [InlineData("Traceback (most recent call last):\nValueError: no\n", 1, RunStatus.RuntimeError)]
+    [InlineData("MemoryError\n", 0, RunStatus.Ok)]
+    public void A_runtimes_out_of_memory_message_with_a_failed_exit_is_a_memory_limit(string stderr, int exitCode, RunStatus expected)
+    {
+        var t = new Termination { Kind = TerminationKind.Exited, WrapperExitCode = exitCode };
+        Assert.Equal(expected, TerminationClassifier.Classify(t, Limits, stderr, ["MemoryError"]).Status);
+        // Without the language's signals only the OOM killer tells of memory.
+        Assert.Equal(exitCode == 0 ? RunStatus.Ok : RunStatus.RuntimeError, TerminationClassifier.Classify(t, Limits, stderr).Status);
+    }
 }

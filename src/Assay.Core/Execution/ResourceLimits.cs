@@ -29,6 +29,13 @@ public sealed record ResourceLimits
     /// <summary>Size of the writable working directory and of /tmp (each a tmpfs, counted in memory too).</summary>
     public long TmpfsKb { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// The first out-of-memory kill in the run's cgroup ends the run (`memory_limit`), even when the kernel chose a
+    /// child and its parent would go on. Off only for a program that judges its children's deaths itself: the
+    /// Python harness reports its worker's and starts another for the next candidate.
+    /// </summary>
+    public bool OomKillEndsRun { get; init; } = true;
+
     public static ResourceLimits Default { get; } = new();
 
     /// <summary>Generous limits for compilers, which are trusted programs fed untrusted input.</summary>

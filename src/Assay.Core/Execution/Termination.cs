@@ -46,4 +46,7 @@ public enum KillReason
     WallTime,
     CpuTime,
     Output,
+
+    /// <summary>The kernel's OOM killer acted in the run's cgroup and the supervisor stopped the rest of the run.</summary>
+    Memory,
 }

@@ -34,6 +34,13 @@ public sealed class Language
     public IReadOnlyList<string> AssertionSignals { get; init; } = [];
 
     /// <summary>
+    /// What the runtime prints when an allocation is refused (Python's `MemoryError`): a program that exits with an
+    /// error and one of these in its stderr ran out of memory (`memory_limit`), whether the sandbox's limit or the
+    /// kernel refused it — a single request larger than the machine is refused before any limit is reached.
+    /// </summary>
+    public IReadOnlyList<string> MemorySignals { get; init; } = [];
+
+    /// <summary>
     /// Multiplies the time limit a problem gives (calibrated from a reference in another language, or the
     /// default) for programs in this language, as judges do for slow-starting runtimes. 1 leaves it as it is.
     /// </summary>

@@ -163,6 +163,9 @@ public sealed class PythonJudge
             MemoryKb = _memoryLimitKb ?? Math.Max(_python.RunLimits(ResourceLimits.Default).MemoryKb, 4L * 1024 * 1024),
             // The results channel carries every output of every input/output test of the batch.
             MaxOutputBytes = 1L << 30,
+            // The judge reports a worker the OOM killer took (signal 9: memory_limit) and starts another for the
+            // next candidate; stopping the whole sandbox there would cost the batch its other candidates.
+            OomKillEndsRun = false,
         };
         var report = await _runner.RunPreparedAsync(harness, input, limits, cancellationToken);
         Interlocked.Add(ref _sandboxCpuMicroseconds, (long)(report.CpuTimeMs * 1000));

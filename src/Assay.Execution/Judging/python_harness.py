@@ -60,6 +60,14 @@ def _describe(exc):
     return ("%s: %s" % (type(exc).__name__, exc))[:500]
 
 
+def _raised(exc):
+    """A candidate's exception as a failed answer. A MemoryError is the memory limit's verdict, as the OOM killer's
+    signal 9 is: the allocation was refused, by the sandbox's limit or by the kernel (a request larger than the
+    machine), and which of the two refuses is the host's accident, not the program's."""
+    status = "memory" if isinstance(exc, MemoryError) else "error"
+    return {"ok": False, "status": status, "etype": type(exc).__name__, "error": _describe(exc)}
+
+
 _compiled = {}
 
 

@@ -74,7 +74,12 @@ class Worker:
 
     def _how(self):
         try:
-            code = self.process.wait(timeout=2)
+            try:
+                code = self.process.wait(timeout=2)
+            except AssayTimeout:
+                # The judge's wall-clock timer went off while the worker, already gone (its pipe closed), was being
+                # reaped -- an OOM kill of a large process takes a while: how it died decides, not the timer.
+                code = self.process.wait(timeout=2)
         except Exception:  # noqa: BLE001
             self.kill()
             return "did not exit"

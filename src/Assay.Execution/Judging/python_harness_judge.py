@@ -234,6 +234,9 @@ class Judge(MatrixRows):
                 except (NeedsInProcess, WorkerDied):
                     # A dead worker (signal 9: the memory limit) ends the item; `run` reports how it died.
                     raise
+                except MemoryError as e:
+                    # The candidate's MemoryError, re-raised by the proxy: the memory limit (see _raised).
+                    outcome = {"passed": False, "status": "memory", "error": _describe(e)}
                 except Exception as e:  # noqa: BLE001 - the candidate's exception, re-raised by the proxy
                     outcome = {"passed": False, "status": "error", "error": _describe(e)}
                 # The test code's own time here plus the candidate's time in the worker.
@@ -263,7 +266,7 @@ class Judge(MatrixRows):
         except WorkerDied:
             raise
         except Exception as e:  # noqa: BLE001 - setup code failing on the candidate's account
-            tests.append({"passed": False, "status": "error", "error": _describe(e)})
+            tests.append({"passed": False, "status": "memory" if isinstance(e, MemoryError) else "error", "error": _describe(e)})
 
     def _run_one(self, source, name, namespace, limit):
         self.test_used = 0.0

@@ -181,7 +181,7 @@ class MatrixRows:
         except WorkerDied as died:
             return self._worker_died(died)
         except Exception as e:  # noqa: BLE001 - the candidate's exception, re-raised by the proxy
-            return {"passed": False, "status": "error", "error": _describe(e)}
+            return {"passed": False, "status": "memory" if isinstance(e, MemoryError) else "error", "error": _describe(e)}
         # Arguments that are not data, or the test uses the program's own names: judged inside the worker.
         try:
             self._ensure_loaded(item, limit)

@@ -23,6 +23,13 @@ class _Requests:
 
 
 def worker_main():
+    # When the sandbox runs out of memory the kernel's OOM killer must take the candidate's process, never the
+    # judge, which then reports memory_limit and starts a fresh worker for the next candidate.
+    try:
+        with open("/proc/self/oom_score_adj", "w") as adj:
+            adj.write("1000")
+    except OSError:
+        pass
     replies_fd = os.dup(1)
     requests = _Requests(os.dup(0))
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -95,7 +102,7 @@ def worker_main():
                 except SyntaxError as e:
                     answer = {"ok": False, "status": "syntax_error", "error": _describe(e)}
                 except BaseException as e:  # noqa: B036 - a candidate's SystemExit is a failure like any other
-                    answer = {"ok": False, "status": "error", "error": _describe(e)}
+                    answer = _raised(e)
             elif op == "call":
                 budget = float(request["budget"])
                 try:
@@ -121,7 +128,7 @@ def worker_main():
                 except NotPlainData as e:
                     answer = {"ok": False, "status": "failed", "etype": "NotPlainData", "error": _describe(e)}
                 except BaseException as e:  # noqa: B036
-                    answer = {"ok": False, "status": "error", "etype": type(e).__name__, "error": _describe(e)}
+                    answer = _raised(e)
             elif op == "calls":
                 # All of an item's calls in one request (one reply line each, as each finishes): a pipe round trip
                 # per call costs far more than a HumanEval-sized call itself.
@@ -150,7 +157,7 @@ def worker_main():
                     except NotPlainData as e:
                         part = {"ok": False, "status": "failed", "error": _describe(e)}
                     except BaseException as e:  # noqa: B036
-                        part = {"ok": False, "status": "error", "error": _describe(e)}
+                        part = _raised(e)
                     used = time.process_time() - t0
                     spent += used
                     part.update(index=index, cpu=used, seq=request.get("seq"))
@@ -208,7 +215,7 @@ def worker_main():
                         except NotPlainData as e:
                             part = {"ok": False, "status": "failed", "etype": "NotPlainData", "error": _describe(e)}
                         except BaseException as e:  # noqa: B036
-                            part = {"ok": False, "status": "error", "etype": type(e).__name__, "error": _describe(e)}
+                            part = _raised(e)
                         part["i"] = index
                         part["cpu"] = cpu_clock() - t0
                         parts.append(part)
@@ -260,7 +267,7 @@ def _judge_in_process(request, namespace):
     except AssayTimeout:
         return {"ok": True, "tests": [{"passed": False, "status": "timeout"}]}
     except BaseException as e:  # noqa: B036
-        return {"ok": True, "tests": [{"passed": False, "status": "error", "error": _describe(e)}]}
+        return {"ok": True, "tests": [{"passed": False, "status": _raised(e)["status"], "error": _describe(e)}]}
     for snippet in request.get("tests") or []:
         t0 = time.process_time()
         try:
@@ -275,7 +282,7 @@ def _judge_in_process(request, namespace):
         except (AssertionError, NotPlainData) as e:
             outcome = {"passed": False, "status": "failed", "error": _describe(e)}
         except BaseException as e:  # noqa: B036
-            outcome = {"passed": False, "status": "error", "error": _describe(e)}
+            outcome = {"passed": False, "status": _raised(e)["status"], "error": _describe(e)}
         outcome["cpu_ms"] = round((time.process_time() - t0) * 1000, 3)
         tests.append(outcome)
         if outcome.get("status") == "timeout":

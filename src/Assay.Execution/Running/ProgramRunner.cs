@@ -116,7 +116,7 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
             .Select(path => (path, Path.GetFileName(path)))
             .ToList();
         var result = await RunInLaneAsync(RunRequest(program, files, limits, stdin), lane, cancellationToken);
-        return ToReport(result, limits);
+        return ToReport(result, limits, program.Toolchain.Definition.MemorySignals);
     }
 
     /// <summary>The sandbox request that runs a prepared program with these files in its working directory.</summary>
@@ -157,7 +157,7 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
                 files.Add((path, name));
             }
             var result = await RunInLaneAsync(RunRequest(program, files, limits, stdin), SandboxLane.Judging, cancellationToken);
-            return ToReport(result, limits);
+            return ToReport(result, limits, program.Toolchain.Definition.MemorySignals);
         }
         finally
         {
@@ -265,9 +265,11 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
         }
     }
 
-    internal static ProcessReport ToReport(SandboxResult result, ResourceLimits limits)
+    /// <param name="memorySignals">The program's language's (<see cref="Core.Languages.Language.MemorySignals"/>); none for a compiler.</param>
+    internal static ProcessReport ToReport(SandboxResult result, ResourceLimits limits, IReadOnlyList<string>? memorySignals = null)
     {
-        var (status, exitCode, signal, message) = TerminationClassifier.Classify(result.Termination, limits);
+        var stderr = Encoding.UTF8.GetString(result.Stderr);
+        var (status, exitCode, signal, message) = TerminationClassifier.Classify(result.Termination, limits, stderr, memorySignals);
         var t = result.Termination;
         return new ProcessReport
         {
@@ -275,7 +277,7 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
             ExitCode = exitCode,
             Signal = signal,
             Stdout = Encoding.UTF8.GetString(result.Stdout),
-            Stderr = Encoding.UTF8.GetString(result.Stderr),
+            Stderr = stderr,
             StdoutTruncated = t.StdoutTruncated,
             StderrTruncated = t.StderrTruncated,
             WallTimeMs = Math.Round(t.WallTimeMs, 3),

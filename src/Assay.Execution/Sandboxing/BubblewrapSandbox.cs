@@ -62,6 +62,7 @@ public sealed class BubblewrapSandbox : IDisposable
             "nproc=" + limits.MaxProcesses,
             "output_bytes=" + limits.MaxOutputBytes,
         };
+        if (!limits.OomKillEndsRun) options.Add("oom_ends_run=0");
         if (_host.DropsPrivileges)
         {
             var uid = SandboxHost.SlotUidBase + slot;

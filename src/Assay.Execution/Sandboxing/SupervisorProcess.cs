@@ -119,6 +119,7 @@ internal sealed class SupervisorProcess : IDisposable
             "wall_time" => KillReason.WallTime,
             "cpu_time" => KillReason.CpuTime,
             "output" => KillReason.Output,
+            "memory" => KillReason.Memory,
             _ => null,
         };
         int? exitCode = fields.TryGetValue("exit_code", out var ec) ? int.Parse(ec, CultureInfo.InvariantCulture) : null;

@@ -190,8 +190,10 @@ public sealed class ToolchainCatalog
         var fingerprint = new StringBuilder()
             .AppendJoin('\u0001', [definition.Name, version, string.Join('\u0002', compile ?? []), string.Join('\u0002', run)])
             .AppendJoin('\u0001', definition.Files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "\u0002" + f.Value))
-            .AppendJoin('\u0001', definition.Env.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "\u0002" + f.Value))
-            .ToString();
+            .AppendJoin('\u0001', definition.Env.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "\u0002" + f.Value));
+        // Memory signals decide verdicts (a MemoryError is memory_limit): a language's stored verdicts from before it
+        // had them are judged again. Languages without them keep their fingerprint.
+        if (definition.MemorySignals.Count > 0) fingerprint.Append("\u0001memory\u0002").AppendJoin('\u0002', definition.MemorySignals);
         return new ToolchainResolution(definition, new Toolchain
         {
             Definition = definition,
@@ -199,7 +201,7 @@ public sealed class ToolchainCatalog
             CompileCommand = compile,
             RunCommand = run,
             Mounts = mounts.DistinctBy(m => m.HostPath).ToList(),
-            Fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint))),
+            Fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint.ToString()))),
         }, null);
     }
 

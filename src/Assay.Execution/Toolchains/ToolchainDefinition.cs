@@ -59,6 +59,9 @@ public sealed class ToolchainDefinition
     /// <summary>What a failed test prints in this language's test programs (see <see cref="Language.AssertionSignals"/>).</summary>
     public List<string> AssertionSignals { get; set; } = [];
 
+    /// <summary>What the runtime prints when it runs out of memory (see <see cref="Language.MemorySignals"/>).</summary>
+    public List<string> MemorySignals { get; set; } = [];
+
     /// <summary>Multiplies problems' time limits for this language (see <see cref="Language.TimeMultiplier"/>).</summary>
     public double TimeMultiplier { get; set; } = 1.0;
 
@@ -74,6 +77,7 @@ public sealed class ToolchainDefinition
         DatasetNames = DatasetNames,
         FenceTags = FenceTags,
         AssertionSignals = AssertionSignals,
+        MemorySignals = MemorySignals,
         TimeMultiplier = TimeMultiplier,
         TestProgram = TestProgram,
         Unavailable = Unavailable,
