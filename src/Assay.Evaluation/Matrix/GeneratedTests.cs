@@ -10,10 +10,11 @@ namespace Assay.Evaluation.Matrix;
 /// <summary>One problem's generated tests after CodeT's rules: distinct assertions with multiplicities, and the distinct inputs they call the entry point with.</summary>
 /// <param name="Tests">Distinct valid assertions, in order of first appearance.</param>
 /// <param name="TestMultiplicity">How many times each was generated (within the per-sample limit).</param>
-/// <param name="Inputs">Distinct argument lists (JSON arrays) of the entry-point calls in <paramref name="Tests"/>.</param>
+/// <param name="Inputs">Distinct argument lists of the entry-point calls in <paramref name="Tests"/>, each as a call without an expected value:
+/// a plain JSON array, or the harness's plain-data tags where JSON cannot carry the arguments (tuples, sets, ...).</param>
 /// <param name="Candidates">Assertions cut from the samples before the compile check (for reports).</param>
 /// <param name="TestCalls">Per test: its call and expected value when it is exactly `assert ENTRY(literals) == literal`, else null.</param>
-public sealed record ProblemTests(string TaskId, IReadOnlyList<string> Tests, IReadOnlyList<int> TestMultiplicity, IReadOnlyList<string> Inputs, int Candidates,
+public sealed record ProblemTests(string TaskId, IReadOnlyList<string> Tests, IReadOnlyList<int> TestMultiplicity, IReadOnlyList<ColumnCall> Inputs, int Candidates,
     IReadOnlyList<ColumnCall?> TestCalls);
 
 /// <summary>
@@ -61,14 +62,16 @@ public static class GeneratedTests
         if (report.Status != RunStatus.Ok)
             throw new MatrixInfrastructureException($"examining the generated tests failed: {report.Status.ToWireName()} {report.Run.Message} {Tail(report.Run.Stderr)}");
         var answers = JsonNode.Parse(report.Run.Stdout) as JsonArray ?? throw new MatrixInfrastructureException("generated_tests.py printed no list");
-        var analysis = new Dictionary<(string, string), (bool Valid, List<string> Inputs, ColumnCall? Call)>();
+        var analysis = new Dictionary<(string, string), (bool Valid, List<ColumnCall> Inputs, ColumnCall? Call)>();
         for (var i = 0; i < distinct.Count; i++)
         {
             var answer = (JsonObject)answers[i]!;
             var call = answer["call"]?.GetValue<string>() is { } args && answer["expected"]?.GetValue<string>() is { } expected
-                ? new ColumnCall(args, expected)
+                ? new ColumnCall(args, expected, answer["tagged"]?.GetValue<bool>() ?? false)
                 : null;
-            analysis[distinct[i]] = (answer["valid"]!.GetValue<bool>(), ((JsonArray)answer["inputs"]!).Select(n => n!.GetValue<string>()).ToList(), call);
+            var inputs = ((JsonArray)answer["inputs"]!).Select(n => (JsonArray)n!)
+                .Select(pair => new ColumnCall(pair[0]!.GetValue<string>(), null, pair[1]!.GetValue<bool>())).ToList();
+            analysis[distinct[i]] = (answer["valid"]!.GetValue<bool>(), inputs, call);
         }
 
         var result = new List<ProblemTests>(generated.Count);
@@ -86,7 +89,8 @@ public static class GeneratedTests
                     counts[assertion] = count + 1;
                 }
             }
-            var inputs = order.SelectMany(a => analysis[(problem.TaskId, a)].Inputs).Distinct(StringComparer.Ordinal).ToList();
+            // Records compare by value: the same arguments in the same form are one input.
+            var inputs = order.SelectMany(a => analysis[(problem.TaskId, a)].Inputs).Distinct().ToList();
             result.Add(new ProblemTests(problem.TaskId, order, order.Select(a => counts[a]).ToList(), inputs, candidates,
                 order.Select(a => analysis[(problem.TaskId, a)].Call).ToList()));
         }

@@ -25,13 +25,16 @@ public enum MatrixKind
 /// <param name="CodeMultiplicity">Raw samples per program.</param>
 /// <param name="Columns">Assertions (<see cref="MatrixKind.Assertions"/>) or JSON argument lists (<see cref="MatrixKind.Outputs"/>).</param>
 /// <param name="ColumnMultiplicity">Generated test samples per column (1 for inputs).</param>
-/// <param name="Calls">Assertions only: per column, the call and expected value when the assertion is exactly
-/// `assert ENTRY(literals) == literal` (judged as a call, its value compared outside the sandbox), else null.</param>
+/// <param name="Calls">Assertions: per column, the call and expected value when the assertion is exactly
+/// `assert ENTRY(literals) == literal` (judged as a call, its value compared outside the sandbox), else null.
+/// Outputs: per column, the call (whether its arguments are tagged); without it a column is a plain JSON array.</param>
 public sealed record MatrixProblem(string TaskId, string EntryPoint, IReadOnlyList<string> Programs, IReadOnlyList<int> CodeMultiplicity,
     IReadOnlyList<string> Columns, IReadOnlyList<int> ColumnMultiplicity, IReadOnlyList<ColumnCall?>? Calls = null);
 
 /// <summary>A column judged as a call: the arguments (a JSON array) and, for an assertion, the expected value (plain-data JSON).</summary>
-public sealed record ColumnCall(string Arguments, string? Expected);
+/// <param name="Tagged">The arguments are in the harness's plain-data tags (tuples, sets, bytes, ...), which the harness
+/// decodes before calling; otherwise they are plain JSON, as every call column was before tags were allowed.</param>
+public sealed record ColumnCall(string Arguments, string? Expected, bool Tagged = false);
 
 /// <summary>How the matrix is judged.</summary>
 public sealed record MatrixOptions
@@ -141,9 +144,9 @@ public sealed class MatrixBuilder
 
     /// <summary>What the harness gets per column: the call's arguments, or the assertion's source.</summary>
     private static IReadOnlyList<JudgeColumn> Columns(MatrixProblem problem, MatrixKind kind) =>
-        Enumerable.Range(0, problem.Columns.Count).Select(j => kind == MatrixKind.Outputs
-                ? JudgeColumn.ForCall(problem.Columns[j])
-                : problem.Calls?[j] is { } call ? JudgeColumn.ForCall(call.Arguments) : JudgeColumn.ForAssertion(problem.Columns[j]))
+        Enumerable.Range(0, problem.Columns.Count).Select(j => problem.Calls?[j] is { } call
+                ? JudgeColumn.ForCall(call.Arguments, call.Tagged)
+                : kind == MatrixKind.Outputs ? JudgeColumn.ForCall(problem.Columns[j]) : JudgeColumn.ForAssertion(problem.Columns[j]))
             .ToList();
 
     /// <summary>A row's verdict as stored: the harness's, with "could not load" made explicit.</summary>
@@ -163,7 +166,8 @@ public sealed class MatrixBuilder
             .Append("matrix-v2\0").Append(kind == MatrixKind.Assertions ? "assert" : "output").Append('\0')
             .Append(_judge.Fingerprint).Append('\0')
             .Append(problem.Programs[index]).Append('\0').Append(problem.EntryPoint).Append('\0')
-            .AppendJoin('\u0001', columns.Select(c => c.Call is { } call ? "c" + call : "a" + c.Assertion)).Append('\0')
+            // Plain JSON calls keep the "c" they always had (their keys did not change when tags were allowed).
+            .AppendJoin('\u0001', columns.Select(c => c.Call is { } call ? (c.Tagged ? "t" : "c") + call : "a" + c.Assertion)).Append('\0')
             .Append(_options.TimeLimitSeconds.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
             .Append(_options.MaxTimeoutsPerCandidate.ToString(CultureInfo.InvariantCulture));
         return "matrix-v2:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];

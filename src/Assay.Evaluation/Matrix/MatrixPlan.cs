@@ -45,9 +45,9 @@ public static class MatrixPlan
             IReadOnlyList<ColumnCall?>? calls = null;
             if (testsByTask.TryGetValue(problem.TaskId, out var generated))
             {
-                columns = kind == MatrixKind.Assertions ? generated.Tests : generated.Inputs;
+                columns = kind == MatrixKind.Assertions ? generated.Tests : generated.Inputs.Select(i => i.Arguments).ToList();
                 multiplicity = kind == MatrixKind.Assertions ? generated.TestMultiplicity : generated.Inputs.Select(_ => 1).ToList();
-                if (kind == MatrixKind.Assertions) calls = generated.TestCalls;
+                calls = kind == MatrixKind.Assertions ? generated.TestCalls : generated.Inputs;
             }
             var matrixProblem = new MatrixProblem(problem.TaskId, problem.EntryPoint ?? "", programs, indexes.Select(x => x.Count).ToList(), columns, multiplicity, calls);
             planned.Add(new PlannedProblem(matrixProblem, indexes));

@@ -2,15 +2,14 @@
 # assertions are only compiled and parsed.
 #
 # stdin: {"entry_points": {task: name}, "tests": [[task, assertion], ...]}
-# stdout: one JSON list, per assertion: {"valid": bool, "inputs": [json-args, ...], "call": json-args|null,
-#   "expected": plain-data JSON|null}
+# stdout: one JSON list, per assertion: {"valid": bool, "inputs": [[args, tagged], ...], "call": args|null,
+#   "tagged": bool, "expected": plain-data JSON|null}
 #   valid  -- CodeT's rule: `try:\n    <assertion>\nexcept:\n    pass` compiles (the assertion's lines indented).
-#   inputs -- for each call of the entry point with literal positional arguments only: the arguments as a JSON
-#             array, when JSON carries them exactly (lists, str-keyed dicts, str, int, float, bool, None);
-#             calls with tuples, sets or computed arguments are left out.
-#   call, expected -- when the whole assertion is `assert ENTRY(literal args) == literal` (either side, any
-#             message): its arguments as above and the literal in the harness's plain-data JSON, so that it can be
-#             judged as a call whose returned value is compared with the literal outside the sandbox.
+#   inputs -- for each call of the entry point with literal positional arguments only, its arguments (see
+#             arguments()); calls with computed arguments are left out.
+#   call, tagged, expected -- when the whole assertion is `assert ENTRY(literal args) == literal` (either side,
+#             any message): its arguments as above and the literal in the harness's plain-data JSON, so that it can
+#             be judged as a call whose returned value is compared with the literal outside the sandbox.
 import ast, json, sys
 
 
@@ -26,7 +25,8 @@ def exact_json(value):
 
 
 def encode(value):
-    """The harness's plain-data JSON (python_harness.py encode) for a literal."""
+    """The harness's plain-data JSON (python_harness_data.py encode) for a literal, set elements in the same
+    order as there, so that equal sets give the same text (a set of strings iterates in hash order)."""
     t = type(value)
     if value is None or t is bool or t is str:
         return value
@@ -45,7 +45,7 @@ def encode(value):
     if t is dict:
         return {"dict": [[encode(k), encode(v)] for k, v in value.items()]}
     if t is set or t is frozenset:
-        return {"set": [encode(v) for v in value]}
+        return {"set": sorted((encode(v) for v in value), key=lambda x: json.dumps(x, sort_keys=True))}
     if t is complex:
         return {"complex": [encode(value.real), encode(value.imag)]}
     if t is bytes:
@@ -53,8 +53,19 @@ def encode(value):
     raise ValueError("not a literal")
 
 
+def arguments(args):
+    """(text, tagged) for a call's literal arguments: a plain JSON array when JSON carries them exactly (lists,
+    str-keyed dicts, str, int, float, bool, None), which is the form every such input had before tags were
+    allowed, so their columns and content keys stay as they were; otherwise the list in the harness's
+    plain-data tags (tuples, sets, bytes, big ints, complex numbers, other dict keys), which the harness
+    decodes before calling. ValueError for what is neither (a literal_eval result cannot be, but stay safe)."""
+    if exact_json(args):
+        return json.dumps(args), False
+    return json.dumps(encode(args)), True
+
+
 def call_form(source, entry):
-    """(args JSON, expected JSON) when the assertion is exactly `assert ENTRY(literals) == literal`."""
+    """(args, tagged, expected JSON) when the assertion is exactly `assert ENTRY(literals) == literal`."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -68,14 +79,11 @@ def call_form(source, entry):
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == entry and not call.keywords \
                 and not any(isinstance(a, ast.Starred) for a in call.args):
             try:
-                args = [ast.literal_eval(a) for a in call.args]
-                expected = ast.literal_eval(other)
-                encoded = encode(expected)
+                text, tagged = arguments([ast.literal_eval(a) for a in call.args])
+                encoded = encode(ast.literal_eval(other))
             except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
                 return None
-            if not exact_json(args):
-                return None
-            return json.dumps(args), json.dumps(encoded)
+            return text, tagged, json.dumps(encoded)
     return None
 
 
@@ -88,13 +96,11 @@ def inputs_of(source, entry):
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == entry and not node.keywords:
             try:
-                args = [ast.literal_eval(a) for a in node.args]
+                found_args = list(arguments([ast.literal_eval(a) for a in node.args]))
             except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
                 continue
-            if exact_json(args):
-                text = json.dumps(args)
-                if text not in found:
-                    found.append(text)
+            if found_args not in found:
+                found.append(found_args)
     return found
 
 
@@ -111,7 +117,8 @@ def main():
             valid = False
         form = call_form(assertion, entries[task]) if valid else None
         answers.append({"valid": valid, "inputs": inputs_of(assertion, entries[task]) if valid else [],
-                        "call": form[0] if form else None, "expected": form[1] if form else None})
+                        "call": form[0] if form else None, "tagged": bool(form and form[1]),
+                        "expected": form[2] if form else None})
     sys.stdout.write(json.dumps(answers))
 
 

@@ -26,11 +26,12 @@ public sealed record JudgeItem(string Id, string Program, string Setup, IReadOnl
 /// <summary>
 /// One column of an execution-matrix row: a call of the entry point (<paramref name="Call"/>, a JSON array of
 /// arguments; its value is reported) or an assertion (<paramref name="Assertion"/>, Python source calling the
-/// entry point by name).
+/// entry point by name). <paramref name="Tagged"/>: the call's arguments use the harness's plain-data tags
+/// (tuples, sets, bytes, big ints, complex numbers, dicts), decoded before the call.
 /// </summary>
-public sealed record JudgeColumn(string? Call, string? Assertion)
+public sealed record JudgeColumn(string? Call, string? Assertion, bool Tagged = false)
 {
-    public static JudgeColumn ForCall(string arguments) => new(arguments, null);
+    public static JudgeColumn ForCall(string arguments, bool tagged = false) => new(arguments, null, tagged);
 
     public static JudgeColumn ForAssertion(string source) => new(null, source);
 }

@@ -240,8 +240,15 @@ public sealed class PythonJudge
                 foreach (var column in columns)
                 {
                     w.WriteStartObject();
-                    if (column.Call is { } call) w.WriteString("call", call);
-                    else w.WriteString("assert", column.Assertion ?? "");
+                    if (column.Call is { } call)
+                    {
+                        w.WriteString("call", call);
+                        if (column.Tagged) w.WriteBoolean("tagged", true);
+                    }
+                    else
+                    {
+                        w.WriteString("assert", column.Assertion ?? "");
+                    }
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

@@ -23,8 +23,9 @@
 #    "tagged_calls": bool (call arguments use the plain-data tags: tuples, sets, ...),
 #    "method": str|null (the entry point is a class: call a fresh instance's method, LeetCode's Solution),
 #    "not_none": bool (report only whether each result is not None: results that are not data, re.Match),
-#    "matrix": [{"call": json args} | {"assert": str}] (an execution-matrix row: one outcome per column, a call's
-#             value reported as plain data; see Judge._run_matrix), "max_timeouts": int (matrix rows: columns that
+#    "matrix": [{"call": json args, "tagged": bool} | {"assert": str}] (an execution-matrix row: one outcome per
+#             column, a call's value reported as plain data, its arguments in the plain-data tags when "tagged";
+#             see Judge._run_matrix), "max_timeouts": int (matrix rows: columns that
 #             may time out before the rest are not run), "load_limit": float (CPU time for defining the program)}
 # stdout of the judge: one JSON record per item, tagged with the nonce, then {"done": n}.
 #

@@ -52,13 +52,15 @@ def _call_entry(args, kwargs):
 _RAW_CALLS = {}
 
 
-def _raw_call(raw):
-    """A call column's arguments (a JSON array, the same for every candidate of the problem) as a memo key."""
-    found = _RAW_CALLS.get(raw)
+def _raw_call(raw, tagged):
+    """A call column's arguments (a JSON array, the same for every candidate of the problem; in the plain-data
+    tags when `tagged`: tuples, sets, ...) as a memo key, the same key as that call written in an assertion."""
+    found = _RAW_CALLS.get((raw, tagged))
     if found is None:
         if len(_RAW_CALLS) > 65536:
             _RAW_CALLS.clear()
-        found = _RAW_CALLS[raw] = _call_entry(json.loads(raw), {})
+        args = json.loads(raw)
+        found = _RAW_CALLS[(raw, tagged)] = _call_entry(decode(args) if tagged else args, {})
     return found
 
 
@@ -108,7 +110,7 @@ class MatrixRows:
         keys, payloads, by_column, in_tests = [], {}, [], set()
         for column in item["matrix"]:
             if "call" in column:
-                found = [_raw_call(column["call"])]
+                found = [_raw_call(column["call"], bool(column.get("tagged")))]
             else:
                 found = _literal_calls(column["assert"], names)
                 in_tests.update(key for key, _ in found)

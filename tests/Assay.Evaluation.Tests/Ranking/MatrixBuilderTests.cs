@@ -45,16 +45,20 @@ public sealed class MatrixBuilderTests : IDisposable
 
     private static List<Sample> Samples => Completions.Select((c, i) => new Sample("T/0", i, c, IsSolution: false)).ToList();
 
-    private static async Task<(MatrixBuild Build, PlannedProblem Plan)> BuildAsync(IVerdictStore store, MatrixKind kind, int maxTimeouts = 2)
+    private static Task<(MatrixBuild Build, PlannedProblem Plan)> BuildAsync(IVerdictStore store, MatrixKind kind, int maxTimeouts = 2) =>
+        BuildAsync(store, kind, Problem, Samples, Assertions, maxTimeouts);
+
+    private static async Task<(MatrixBuild Build, PlannedProblem Plan)> BuildAsync(IVerdictStore store, MatrixKind kind, Problem problem,
+        IReadOnlyList<Sample> samples, IReadOnlyList<string> assertions, int maxTimeouts = 2)
     {
-        var (runner, problem) = ProgramRunner.Create();
-        Assert.True(runner is not null, problem);
+        var (runner, why) = ProgramRunner.Create();
+        Assert.True(runner is not null, why);
         using (runner)
         {
             var python = runner.ResolveLanguage("python")!.Toolchain!;
-            var tests = await GeneratedTests.PrepareAsync(runner, python, [("T/0", [Assertions])],
-                new Dictionary<string, string> { ["T/0"] = "f" }, limit: 10);
-            var plan = MatrixPlan.Create([Problem], Samples, tests, kind);
+            var tests = await GeneratedTests.PrepareAsync(runner, python, [(problem.TaskId, [assertions])],
+                new Dictionary<string, string> { [problem.TaskId] = problem.EntryPoint! }, limit: 10);
+            var plan = MatrixPlan.Create([problem], samples, tests, kind);
             var builder = new MatrixBuilder(new PythonJudge(runner, python), store,
                 new MatrixOptions { TimeLimitSeconds = 0.3, MaxTimeoutsPerCandidate = maxTimeouts });
             var build = await builder.BuildAsync(plan.Select(p => p.Problem).ToList(), kind);
@@ -148,5 +152,63 @@ public sealed class MatrixBuilderTests : IDisposable
         var clusters = ClusterRanker.Rank(m);
         Assert.Equal([0, 1], clusters.Groups[0].Members);
         Assert.Equal([4, 5], clusters.Unranked);
+    }
+
+    // HumanEval/127's generated tests call with tuples (`intersection((1, 2), (2, 3))`): arguments JSON cannot carry.
+    private const string TuplePrompt = "def g(a, b):\n    \"\"\"Sum of a's items plus the number of b's.\"\"\"\n";
+
+    private static readonly string[] TupleCompletions =
+    [
+        "    return sum(a) + len(b)\n",       // 0 right
+        "    return len(b) + sum(a)\n",       // 1 right, other text
+        "    return len(a) + len(b)\n",       // 2 wrong
+        "    return sum(list(a)) + len(b)\n", // 3 right, other text
+    ];
+
+    private static readonly string[] TupleAssertions =
+    [
+        "assert g((1, 2), {3}) == 4",                                  // call: tuple and set
+        "assert g((5,), {1, 2}) == 7 and True",                        // snippet: its input is tagged
+        "assert g({2: 5}, b\"xy\") == 4",                              // call: a dict with an int key, bytes
+        "assert g((123456789012345678901234567890,), ()) == 123456789012345678901234567890", // call: a big int in a tuple
+        "assert g((1j,), ()) == 1j",                                   // call: a complex number
+        "assert g([1], [3]) == 2",                                     // call: plain JSON, as it always was; the wrong one agrees here
+    ];
+
+    private static Problem TupleProblem => new("T/1", "python", TuplePrompt, "g", "    return sum(a) + len(b)\n", new PythonAssertJudge("", []));
+
+    private static List<Sample> TupleSamples => TupleCompletions.Select((c, i) => new Sample("T/1", i, c, IsSolution: false)).ToList();
+
+    [SandboxFact]
+    public async Task Inputs_with_tuples_sets_bytes_big_ints_complex_numbers_and_int_keyed_dicts_reach_the_output_rankers()
+    {
+        var (build, plan) = await BuildAsync(new NoVerdictStore(), MatrixKind.Outputs, TupleProblem, TupleSamples, TupleAssertions);
+        var m = build.Matrices["T/1"];
+
+        Assert.Empty(build.Failures);
+        // Every input is a column: the tagged ones in the harness's plain-data tags, the plain one as plain JSON as before.
+        Assert.Equal(
+        [
+            "[{\"tuple\": [1, 2]}, {\"set\": [3]}]", "[{\"tuple\": [5]}, {\"set\": [1, 2]}]", "[{\"dict\": [[2, 5]]}, {\"bytes\": \"7879\"}]",
+            "[{\"tuple\": [{\"int\": \"123456789012345678901234567890\"}]}, {\"tuple\": []}]", "[{\"tuple\": [{\"complex\": [0.0, 1.0]}]}, {\"tuple\": []}]",
+            "[[1], [3]]",
+        ], plan.Problem.Columns);
+        Assert.Equal([true, true, true, true, true, false], plan.Problem.Calls!.Select(c => c!.Tagged));
+        Assert.Equal(["4", "7", "4", "123456789012345678901234567890", "c(0,1)", "2"], Enumerable.Range(0, 6).Select(j => m.Output(0, j)));
+        Assert.Equal(["3", "3", "3", "1", "1", "2"], Enumerable.Range(0, 6).Select(j => m.Output(2, j)));
+        for (var j = 0; j < 6; j++) Assert.Equal(m.Output(0, j), m.Output(3, j));
+
+        // MBR-exec: the three right candidates agree on every input; the wrong one only on the plain one, which alone
+        // (all the output matrix had before tagged inputs) would tie all four.
+        var mbr = MbrExecRanker.Rank(m);
+        Assert.Equal([0, 1, 3], mbr.Groups[0].Members);
+        Assert.DoesNotContain(2, mbr.Groups[0].Members);
+
+        // The pass/fail matrix: the `assert g(literals) == literal` assertions with such arguments are judged as calls.
+        var (assertions, assertionPlan) = await BuildAsync(new NoVerdictStore(), MatrixKind.Assertions, TupleProblem, TupleSamples, TupleAssertions);
+        var calls = assertionPlan.Problem.Calls!;
+        Assert.Equal([true, false, true, true, true, true], calls.Select(c => c is not null));
+        Assert.Equal([true, true, true, true, false], calls.Where(c => c is not null).Select(c => c!.Tagged));
+        Assert.Equal(["pppppp", "pppppp", "fffffp", "pppppp"], Enumerable.Range(0, 4).Select(i => Row(assertions.Matrices["T/1"], i)));
     }
 }

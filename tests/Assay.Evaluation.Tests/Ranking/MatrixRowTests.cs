@@ -334,4 +334,32 @@ public sealed class MatrixRowTests
     private static IEnumerable<string[]> Permutations(string[] items) => items.Length <= 1
         ? [items]
         : items.SelectMany((item, i) => Permutations([.. items[..i], .. items[(i + 1)..]]).Select(rest => rest.Prepend(item).ToArray()));
+
+    [SandboxFact]
+    public async Task Tagged_call_columns_reach_the_candidate_as_tuples_sets_bytes_big_ints_complex_numbers_and_dicts()
+    {
+        // Returns each argument's exact type with its value: a tagged argument decoded to anything but the literal's own type shows.
+        const string Echo = "def f(*args):\n    return [(type(a).__name__, a) for a in args]\n";
+        const string Big = "123456789012345678901234567890";
+        var tagged = $"[{{\"tuple\": [1, 2]}}, {{\"set\": [\"a\", \"b\"]}}, {{\"bytes\": \"6869\"}}, {{\"int\": \"{Big}\"}}, {{\"complex\": [1.0, 2.0]}}, {{\"dict\": [[{{\"tuple\": [1]}}, 2]]}}]";
+        var outputs = new MatrixProblem("T/0", "f", [Echo], [1], [tagged], [1], [new ColumnCall(tagged, null, Tagged: true)]);
+
+        var m = await BuildAsync(outputs, CodeT, MatrixKind.Outputs);
+
+        var expected = "[{\"tuple\": [\"tuple\", {\"tuple\": [1, 2]}]}, {\"tuple\": [\"set\", {\"set\": [\"a\", \"b\"]}]}, {\"tuple\": [\"bytes\", {\"bytes\": \"6869\"}]}, "
+            + $"{{\"tuple\": [\"int\", {{\"int\": \"{Big}\"}}]}}, {{\"tuple\": [\"complex\", {{\"complex\": [1.0, 2.0]}}]}}, {{\"tuple\": [\"dict\", {{\"dict\": [[{{\"tuple\": [1]}}, 2]]}}]}}]";
+        Assert.Equal(CellOutcome.Pass, m[0, 0]);
+        Assert.Equal(OutputKey.Of(expected), m.Output(0, 0));
+
+        // As a pass/fail column: a tagged call compared with its literal agrees with the same check run as an assertion.
+        string[] programs = ["def f(t, s):\n    return sum(t) + len(s)\n", "def f(t, s):\n    return len(t) + len(s)\n",
+            "def f(t, s):\n    t.append(0)\n    return 0\n"];
+        const string Args = "[{\"tuple\": [3, 4]}, {\"set\": [5]}]";
+        var problem = Problem(programs, ("assert f((3, 4), {5}) == 8", new ColumnCall(Args, "8", Tagged: true)), Assertion("assert f((3, 4), {5}) == 8 and True"));
+
+        var rows = Rows(await BuildAsync(problem, CodeT));
+
+        // The third candidate raises only because its argument really is a tuple (a list would take the append).
+        Assert.Equal(["pp", "ff", "ee"], rows);
+    }
 }
