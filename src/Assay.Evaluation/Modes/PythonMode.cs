@@ -82,7 +82,9 @@ internal sealed class PythonMode(ModeContext context) : IJudgingMode
                 .Append(io.Atol.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
                 .AppendJoin('\u0001', io.Expected ?? []).Append(io.Expected is null ? "\0reference\0" : "\0given\0")
                 .Append(io.Oracle).Append('\0').Append(io.TaggedInputs).Append('\0').Append(io.Method)
-                .Append(IoVerdicts.Version);
+                .Append(IoVerdicts.Version)
+                // APPS's rule was made exact (any non-empty expected list, top-level tuples only): its verdicts only.
+                .Append(io.Oracle == IoOracle.Apps ? "\0apps-rule-2" : "");
             var ioId = idPrefix + Hash(ioKey);
             return new JudgeItem(ioId, program, "", [], problem.EntryPoint, limitSeconds, Calls: io.Inputs, CallLimits: callLimits,
                 TotalLimitSeconds: total, TaggedCalls: io.TaggedInputs, Method: io.Method, NotNone: io.Oracle == IoOracle.NotNone);
