@@ -67,6 +67,21 @@ public sealed class StdioLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Malformed_APPS_call_based_tests_are_reported_with_file_line_and_the_field()
+    {
+        var path = _dir.WriteJsonl("calls.jsonl",
+        [
+            new { problem_id = 1, starter_code = "", input_output = new { fn_name = "f", inputs = new object[] { new[] { 1 } }, outputs = new object[] { 1 } } },
+            new { problem_id = 2, starter_code = "", input_output = new { fn_name = "f", inputs = new object[] { new[] { 1 }, 2 }, outputs = new object[] { 1, 2 } } },
+        ]);
+        var bad = new List<BadRecord>();
+        var problems = Load(path, bad, BadRecordPolicy.Skip);
+        Assert.Equal("APPS/1", Assert.Single(problems).TaskId);
+        Assert.Equal(2, Assert.Single(bad).Line);
+        Assert.Contains("APPS/2: input_output: inputs[1] must be a list of arguments", bad[0].Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LiveCodeBench_example_decodes_compressed_private_tests_and_marks_public_ones()
     {
         var problems = Load(Requirements.Repo("examples/livecodebench/problems.jsonl"));

@@ -139,7 +139,9 @@ public sealed class NativeScoreTests(ServerFactory factory) : IClassFixture<Serv
         Assert.Equal(200, status);
         var r = body.GetProperty("results").EnumerateArray().ToDictionary(x => x.Str("id"));
         Assert.Equal((2, 3), (r["apps"].Int("passed"), r["apps"].Int("total")));
-        Assert.Equal([true, true, false], r["apps"].GetProperty("tests").EnumerateArray().Select(t => t.Bool("passed")));
+        // Judged as the APPS loader judges it (function results compared outside the program): counts, and the first failure.
+        Assert.Equal([false], r["apps"].GetProperty("tests").EnumerateArray().Select(t => t.Bool("passed")));
+        Assert.Contains("test 2", r["apps"].Str("error"), StringComparison.Ordinal);
         Assert.Equal((1, 2), (r["verl"].Int("passed"), r["verl"].Int("total")));
         Assert.Equal((1, 2, 0.5), (r["function"].Int("passed"), r["function"].Int("total"), r["function"].Score()!.Value));
     }
@@ -199,6 +201,8 @@ public sealed class NativeScoreTests(ServerFactory factory) : IClassFixture<Serv
     [InlineData("{\"items\": [{\"language\": \"cpp\", \"code\": \"x\", \"tests\": {\"assert_case\": [\"assert 1\"]}}]}", "assert tests are Python")]
     [InlineData("{\"items\": [{\"code\": \"x\", \"tests\": {\"inputs\": [\"1\"], \"outputs\": []}}]}", "1 inputs but 0 outputs")]
     [InlineData("{\"items\": [{\"code\": \"x\", \"tests\": {\"kind\": \"stdio\", \"tests\": [{\"input\": \"1\"}]}}]}", "missing output")]
+    [InlineData("{\"items\": [{\"code\": \"x\", \"tests\": {\"fn_name\": \"f\", \"inputs\": [[1], 2], \"outputs\": [1, 2]}}]}", "tests: inputs[1] must be a list of arguments")]
+    [InlineData("{\"items\": [{\"code\": \"x\", \"tests\": {\"fn_name\": \"f\", \"inputs\": [[1]], \"outputs\": [1, 2]}}]}", "tests: 1 inputs but 2 outputs")]
     [InlineData("{\"items\": [{\"code\": \"x\", \"tests\": {\"kind\": \"magic\"}}]}", "`magic` is not a kind of tests")]
     [InlineData("{\"items\": [{\"code\": \"x\", \"tests\": \"{not json\"}]}", "a string of tests must hold JSON")]
     [InlineData("{\"items\": [{\"code\": \"x\", \"tests\": {\"assert_case\": [\"assert 1\"]}, \"limits\": {\"time_limit_s\": 0}}]}", "time_limit_s must be between")]

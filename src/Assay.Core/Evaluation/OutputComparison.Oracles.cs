@@ -72,14 +72,44 @@ public static partial class OutputComparison
     }
 
     /// <summary>
-    /// APPS: the result equals the expected value exactly, or does after its tuples become lists, or equals
-    /// the only element of a one-element expected list (APPS wraps many expected values in a list).
+    /// APPS's call-based rule, hendrycks/apps `eval/testing_util.py::run_test`, step by step:
+    /// `if isinstance(output, tuple): output = list(output)` (the result itself only, not tuples inside it);
+    /// `tmp_result = output == in_outs["outputs"][index]`; `if isinstance(expected, list) and expected:
+    /// tmp_result = tmp_result or (output == expected[0])` (APPS wraps many expected values in a list: any
+    /// non-empty list, not only a one-element one); then `if isinstance(output[0], tuple): tmp_result = tmp_result
+    /// or ([list(x) for x in output] == expected[0])`, inside a `try` that gives up silently. `==` is Python's on
+    /// plain data: 1 == 1.0 == True, floats exactly, a tuple never equal to a list.
     /// </summary>
     private static bool AppsEqual(JsonNode? output, JsonNode? expected)
     {
-        var listed = TuplesToLists(output);
-        if (Equal(output, expected, null) || Equal(listed, expected, null)) return true;
-        return expected is JsonArray { Count: 1 } wrapped && (Equal(output, wrapped[0], null) || Equal(listed, wrapped[0], null));
+        if (output is JsonObject o && o["tuple"] is JsonArray tuple) output = new JsonArray([.. tuple.Select(n => n?.DeepClone())]);
+        if (Equal(output, expected, null)) return true;
+        var first = expected is JsonArray { Count: > 0 } list ? list[0] : null;
+        if (first is not null && Equal(output, first, null)) return true;
+        return first is not null && output is JsonArray { Count: > 0 } items && items[0] is JsonObject head && head["tuple"] is JsonArray
+            && ListEach(items) is { } listed && Equal(listed, first, null);
+    }
+
+    /// <summary>`[list(x) for x in output]`; null where `list(x)` raises (a number, None, an object) and for a set,
+    /// whose order would be Python's own.</summary>
+    private static JsonArray? ListEach(JsonArray items)
+    {
+        var result = new JsonArray();
+        foreach (var item in items)
+        {
+            JsonNode? listed = item switch
+            {
+                JsonArray a => a.DeepClone(),
+                JsonObject t when t["tuple"] is JsonArray e => new JsonArray([.. e.Select(n => n?.DeepClone())]),
+                JsonObject d when d["dict"] is JsonArray pairs => new JsonArray([.. pairs.Select(p => (p as JsonArray)?[0]?.DeepClone())]),
+                JsonValue v when v.GetValueKind() == JsonValueKind.String =>
+                    new JsonArray([.. v.GetValue<string>().EnumerateRunes().Select(r => (JsonNode)JsonValue.Create(r.ToString()))]),
+                _ => null,
+            };
+            if (listed is null) return null;
+            result.Add(listed);
+        }
+        return result;
     }
 
     private static JsonNode? TuplesToLists(JsonNode? node) => node switch

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Assay.Core.Evaluation;
 using Assay.Core.Problems;
 using Assay.Datasets.Jsonl;
 
@@ -11,8 +10,8 @@ namespace Assay.Datasets.Formats;
 /// <item>The original (`problem_id`, `input_output` as a JSON string or object with `inputs`, `outputs`,
 /// optional `fn_name`; `starter_code`; `solutions` as a JSON list, the first used as the reference).
 /// With `fn_name` a problem is call-based: each input is an argument list, each output the expected value,
-/// judged by APPS's rule (<see cref="IoOracle.Apps"/>); starter code with `class Solution` means calling
-/// `Solution().fn_name(*args)`. Without it the problem is stdin/stdout.</item>
+/// judged by APPS's rule (<see cref="AppsCallTests"/>, shared with the server); starter code with `class Solution`
+/// means calling `Solution().fn_name(*args)`. Without it the problem is stdin/stdout.</item>
 /// <item>MapCoder's selection (`id`, `test_list`/`sample_io` of `{input, output: [accepted outputs]}`,
 /// `starter_code`, no solutions). MapCoder converted call-based problems into stdin/stdout ones: the
 /// arguments arrive one per line as Python's `str()` of each, and the program prints the result. Since that
@@ -81,20 +80,14 @@ internal static class AppsProblems
         var fnName = tests.TryGetProperty("fn_name", out var fn) && fn.ValueKind == JsonValueKind.String ? fn.GetString() : null;
         if (fnName is not null)
         {
-            var args = new List<string>();
-            foreach (var input in inputs.EnumerateArray())
+            if (AppsCallTests.Build(inputs, outputs, out var malformed) is not { } call)
             {
-                if (input.ValueKind != JsonValueKind.Array)
-                {
-                    why = $"{taskId}: a call-based input must be a list of arguments";
-                    return null;
-                }
-                args.Add(input.GetRawText());
+                why = $"{taskId}: input_output: {malformed}";
+                return null;
             }
-            var expected = outputs.EnumerateArray().Select(OutputComparison.ToPlainData).ToList();
-            var isClass = starter.Contains("class Solution", StringComparison.Ordinal);
-            return new Problem(taskId, "python", "", isClass ? "Solution" : fnName, canonical,
-                new IoFunctionJudge(args, args.Count, 0, expected, IoOracle.Apps, Method: isClass ? fnName : null));
+            // APPS looks for `class Solution` in the program; a dataset's starter code says what programs will hold.
+            var (entry, method) = AppsCallTests.Target(fnName, starter);
+            return new Problem(taskId, "python", "", entry, canonical, call with { Method = method });
         }
         var stdio = new List<StdioTest>();
         foreach (var (input, output) in inputs.EnumerateArray().Zip(outputs.EnumerateArray()))

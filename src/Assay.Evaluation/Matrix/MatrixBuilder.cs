@@ -114,7 +114,7 @@ public sealed class MatrixBuilder
         var done = 0;
         var fromStore = 0;
         // The pipeline's one path: distinct keys, the store, the judge for what is missing, only storable rows stored.
-        var flow = await VerdictFlow.RunAsync(_store, rows, async (todo, onVerdict, ct) =>
+        var flow = await VerdictFlow.RunAsync<ProgramVerdict>(_store, rows, async (todo, onVerdict, ct) =>
             {
                 var byId = todo.ToDictionary(r => r.Key, StringComparer.Ordinal);
                 var items = todo.Cast<Row>().Select(r => new JudgeItem(r.Key, r.Problem.Programs[r.Index], "", [], r.Problem.EntryPoint,

@@ -55,14 +55,17 @@ internal sealed class ProgramTestMode(ModeContext context) : IJudgingMode
     }
 
     /// <summary>Judges items with all of the runner's sandboxes busy.</summary>
-    public async Task JudgeAsync(IReadOnlyList<PlannedWork> work, Func<PlannedWork, ProgramVerdict, ValueTask> onVerdict, CancellationToken cancellationToken)
+    public async Task JudgeAsync(IReadOnlyList<PlannedWork> work, Func<PlannedWork, RawOutcome, ValueTask> onOutcome, CancellationToken cancellationToken)
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, context.Runner.Concurrency), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(work, options, async (entry, token) =>
-            await onVerdict(entry, await _judge.JudgeAsync(((TestProgramWork)entry).Item, token)));
+            await onOutcome(entry, new RawVerdict(await _judge.JudgeAsync(((TestProgramWork)entry).Item, token))));
     }
 
-    public ProgramVerdict Decide(PlannedWork work, ProgramVerdict raw, ProblemCalibration limits) => raw;
+    /// <summary>The test program decides in the sandbox: its exit status and the judge's marker are the verdict.</summary>
+    public ProgramVerdict Decide(PlannedWork work, RawOutcome raw, ProblemCalibration limits) => ((RawVerdict)raw).Verdict;
+
+    public ProgramVerdict DecideReference(PlannedWork work, RawOutcome raw) => ((RawVerdict)raw).Verdict;
 
     private sealed record TestProgramWork(TestProgramItem Item) : PlannedWork(Item.Id);
 }

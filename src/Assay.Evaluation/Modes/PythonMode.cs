@@ -40,15 +40,22 @@ internal sealed class PythonMode(ModeContext context) : IJudgingMode
         return Planned.Of(new PythonWork(ItemFor(problem, program, limits, reference ? "reference:" : ""), problem));
     }
 
-    public Task JudgeAsync(IReadOnlyList<PlannedWork> work, Func<PlannedWork, ProgramVerdict, ValueTask> onVerdict, CancellationToken cancellationToken)
+    public Task JudgeAsync(IReadOnlyList<PlannedWork> work, Func<PlannedWork, RawOutcome, ValueTask> onOutcome, CancellationToken cancellationToken)
     {
         var byKey = work.ToDictionary(w => w.Key, StringComparer.Ordinal);
         return context.Python.JudgeAsync(work.Select(w => ((PythonWork)w).Item).ToList(), context.Options.Isolation,
-            async (id, verdict) => await onVerdict(byKey[id], verdict), cancellationToken);
+            async (id, verdict) => await onOutcome(byKey[id], new RawVerdict(verdict)), cancellationToken);
     }
 
-    public ProgramVerdict Decide(PlannedWork work, ProgramVerdict raw, ProblemCalibration limits) =>
-        ((PythonWork)work).Problem.Judge is IoFunctionJudge io ? IoVerdicts.Compare(raw, io, limits.Reference) : raw;
+    /// <summary>Function results compared with the expected ones; an assert test's verdict is the harness's.</summary>
+    public ProgramVerdict Decide(PlannedWork work, RawOutcome raw, ProblemCalibration limits)
+    {
+        var verdict = ((RawVerdict)raw).Verdict;
+        return ((PythonWork)work).Problem.Judge is IoFunctionJudge io ? IoVerdicts.Compare(verdict, io, limits.Reference) : verdict;
+    }
+
+    /// <summary>Kept raw: the reference's results are the expected outputs of input/output tests.</summary>
+    public ProgramVerdict DecideReference(PlannedWork work, RawOutcome raw) => ((RawVerdict)raw).Verdict;
 
     private JudgeItem ItemFor(Problem problem, string program, ProblemCalibration calibration, string idPrefix)
     {
@@ -75,7 +82,9 @@ internal sealed class PythonMode(ModeContext context) : IJudgingMode
                 .Append(io.Atol.ToString("R", CultureInfo.InvariantCulture)).Append('\0')
                 .AppendJoin('\u0001', io.Expected ?? []).Append(io.Expected is null ? "\0reference\0" : "\0given\0")
                 .Append(io.Oracle).Append('\0').Append(io.TaggedInputs).Append('\0').Append(io.Method)
-                .Append(IoVerdicts.Version);
+                .Append(IoVerdicts.Version)
+                // APPS's rule was made exact (any non-empty expected list, top-level tuples only): its verdicts only.
+                .Append(io.Oracle == IoOracle.Apps ? "\0apps-rule-2" : "");
             var ioId = idPrefix + Hash(ioKey);
             return new JudgeItem(ioId, program, "", [], problem.EntryPoint, limitSeconds, Calls: io.Inputs, CallLimits: callLimits,
                 TotalLimitSeconds: total, TaggedCalls: io.TaggedInputs, Method: io.Method, NotNone: io.Oracle == IoOracle.NotNone);

@@ -46,7 +46,7 @@ internal sealed class StdioMode(ModeContext context) : IJudgingMode
     /// Judges programs, as many at once as there are sandboxes; each runs its tests in waves that share the
     /// sandboxes with the other programs in flight (one test at a time when every sandbox has a program).
     /// </summary>
-    public async Task JudgeAsync(IReadOnlyList<PlannedWork> work, Func<PlannedWork, ProgramVerdict, ValueTask> onVerdict, CancellationToken cancellationToken)
+    public async Task JudgeAsync(IReadOnlyList<PlannedWork> work, Func<PlannedWork, RawOutcome, ValueTask> onOutcome, CancellationToken cancellationToken)
     {
         var concurrency = context.Runner.Concurrency;
         int WaveSize() => Math.Max(1, concurrency / Math.Max(1, Volatile.Read(ref _active)));
@@ -54,20 +54,27 @@ internal sealed class StdioMode(ModeContext context) : IJudgingMode
             async (entry, ct) =>
             {
                 Interlocked.Increment(ref _active);
-                ProgramVerdict verdict;
+                var program = ((StdioWork)entry).Program;
+                StdioRuns runs;
                 try
                 {
-                    verdict = await _tests.Value.JudgeAsync(((StdioWork)entry).Program, WaveSize, ct);
+                    // Stopping after a failing test needs to know which runs fail: the very rule Decide applies.
+                    runs = await _tests.Value.RunAsync(program, (i, run) => StdioVerdicts.Outcome(program.Judge, i, run).Passed, WaveSize, ct);
                 }
                 finally
                 {
                     Interlocked.Decrement(ref _active);
                 }
-                await onVerdict(entry, verdict);
+                await onOutcome(entry, new RawRuns(runs));
             });
     }
 
-    public ProgramVerdict Decide(PlannedWork work, ProgramVerdict raw, ProblemCalibration limits) => raw;
+    /// <summary>Each run's stdout compared with the expected output (or the checker's run read), outside the sandbox.</summary>
+    public ProgramVerdict Decide(PlannedWork work, RawOutcome raw, ProblemCalibration limits) => DecideReference(work, raw);
+
+    /// <summary>The reference is judged as any program (its expected outputs are the dataset's); calibration reads its times.</summary>
+    public ProgramVerdict DecideReference(PlannedWork work, RawOutcome raw) =>
+        StdioVerdicts.Decide(((StdioWork)work).Program.Judge, ((RawRuns)raw).Runs);
 
     private Toolchain? Toolchain(string language, out string? why)
     {
@@ -99,4 +106,7 @@ internal sealed class StdioMode(ModeContext context) : IJudgingMode
     }
 
     private sealed record StdioWork(string Id, StdioProgram Program) : PlannedWork(Id);
+
+    /// <summary>A program's runs (stdout kept) until Decide compares them.</summary>
+    private sealed record RawRuns(StdioRuns Runs) : RawOutcome;
 }

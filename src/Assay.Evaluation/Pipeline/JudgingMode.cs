@@ -18,6 +18,15 @@ internal sealed record Planned(PlannedWork? Work, ProgramVerdict? Unrunnable)
     public static Planned Refused(string why) => new(null, new ProgramVerdict { Status = RunStatus.SandboxError, Error = why });
 }
 
+/// <summary>What the sandbox gave for one piece of work, before the mode's <see cref="IJudgingMode.Decide"/> makes it the verdict.</summary>
+internal abstract record RawOutcome;
+
+/// <summary>
+/// A raw outcome in the shape of a verdict, from judges that run the tests in the candidate's process (the Python
+/// harness: function results still to be compared with the expected ones; test programs: already the verdict).
+/// </summary>
+internal sealed record RawVerdict(ProgramVerdict Verdict) : RawOutcome;
+
 /// <summary>
 /// What one judging mode adds to the <see cref="JudgingPipeline"/>: how a program and its tests become planned work,
 /// how to judge a set of planned work in the sandbox, and how its raw outcome becomes the verdict. Calibration,
@@ -40,14 +49,21 @@ internal interface IJudgingMode
     /// </summary>
     Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference);
 
-    /// <summary>Judges every piece of work, reporting each raw verdict as it arrives (from several threads).</summary>
-    Task JudgeAsync(IReadOnlyList<PlannedWork> work, Func<PlannedWork, ProgramVerdict, ValueTask> onVerdict, CancellationToken cancellationToken);
+    /// <summary>Judges every piece of work in the sandbox, reporting each raw outcome as it arrives (from several threads).</summary>
+    Task JudgeAsync(IReadOnlyList<PlannedWork> work, Func<PlannedWork, RawOutcome, ValueTask> onOutcome, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The verdict from the raw outcome: outputs compared with the expected ones, tests the reference itself fails
-    /// excluded. Runs before the verdict is stored; identity for modes whose judge decides in the sandbox.
+    /// The verdict from the raw outcome, the one place a mode's outputs are compared with the expected ones (stdout
+    /// and function results alike), tests the reference itself fails excluded. Runs before the verdict is stored.
     /// </summary>
-    ProgramVerdict Decide(PlannedWork work, ProgramVerdict raw, ProblemCalibration limits);
+    ProgramVerdict Decide(PlannedWork work, RawOutcome raw, ProblemCalibration limits);
+
+    /// <summary>
+    /// The reference solution's measurement from its raw outcome, as calibration reads and stores it: decided as any
+    /// program's verdict where expected outputs are given (stdin/stdout), kept raw where the reference's own outputs
+    /// are the expected ones (function tests).
+    /// </summary>
+    ProgramVerdict DecideReference(PlannedWork work, RawOutcome raw);
 
     /// <summary>The CPU time calibration scales: the reference's slowest test, or its whole run for a test program.</summary>
     double? MeasuredCpuMs(ProgramVerdict reference);

@@ -93,7 +93,7 @@ public sealed class JudgingPipeline
                 requestsPerKey[work.Key] = requestsPerKey.GetValueOrDefault(work.Key) + 1;
             }
             tally.Start();
-            var flow = await VerdictFlow.RunAsync(_store, planned.Where(p => p.Work is not null).Select(p => p.Work!).ToList(), mode.JudgeAsync,
+            var flow = await VerdictFlow.RunAsync<RawOutcome>(_store, planned.Where(p => p.Work is not null).Select(p => p.Work!).ToList(), mode.JudgeAsync,
                 (work, raw) => mode.Decide(work, raw, limitsOfKey[work.Key]),
                 (key, fromStore) => tally.Add(requestsPerKey[key], fromStore), cancellationToken);
             for (var j = 0; j < indices.Count; j++)
@@ -127,7 +127,7 @@ public sealed class JudgingPipeline
             var planned = mode.Plan(problem, problem.Language, problem.Prompt + problem.CanonicalSolution, generous, reference: true);
             if (planned.Work is { } work) references[problem] = work;
         }
-        var measured = await VerdictFlow.RunAsync(_store, references.Values.ToList(), mode.JudgeAsync, (_, raw) => raw, null, cancellationToken);
+        var measured = await VerdictFlow.RunAsync<RawOutcome>(_store, references.Values.ToList(), mode.JudgeAsync, mode.DecideReference, null, cancellationToken);
 
         var result = new Dictionary<Problem, ProblemLimits>(ReferenceEqualityComparer.Instance);
         foreach (var problem in problems)

@@ -12,11 +12,12 @@ internal static class VerdictFlow
 {
     /// <summary>
     /// Verdicts for every piece of work, by key. <paramref name="onVerdict"/> is told of each key as it gets its
-    /// verdict (stored ones first, with <c>fromStore</c> true), for progress.
+    /// verdict (stored ones first, with <c>fromStore</c> true), for progress. <typeparamref name="TRaw"/> is what the judge
+    /// reports and <paramref name="decide"/> turns into the verdict.
     /// </summary>
-    public static async Task<FlowResult> RunAsync(IVerdictStore store, IReadOnlyList<PlannedWork> work,
-        Func<IReadOnlyList<PlannedWork>, Func<PlannedWork, ProgramVerdict, ValueTask>, CancellationToken, Task> judge,
-        Func<PlannedWork, ProgramVerdict, ProgramVerdict> decide, Action<string, bool>? onVerdict, CancellationToken cancellationToken)
+    public static async Task<FlowResult> RunAsync<TRaw>(IVerdictStore store, IReadOnlyList<PlannedWork> work,
+        Func<IReadOnlyList<PlannedWork>, Func<PlannedWork, TRaw, ValueTask>, CancellationToken, Task> judge,
+        Func<PlannedWork, TRaw, ProgramVerdict> decide, Action<string, bool>? onVerdict, CancellationToken cancellationToken)
     {
         var distinct = new Dictionary<string, PlannedWork>(StringComparer.Ordinal);
         foreach (var w in work) distinct.TryAdd(w.Key, w);

@@ -13,22 +13,18 @@ namespace Assay.Server.Scoring;
 /// </summary>
 public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? EntryPoint, string? Reference, string Kind)
 {
-    private const string CallMatchSetup =
-        "import json as __assay_json\n" +
-        "def __assay_match(got, expected):\n" +
-        "    # APPS's rule: tuples compare as lists, and an expected [x] also accepts x.\n" +
-        "    if isinstance(got, tuple):\n" +
-        "        got = list(got)\n" +
-        "    if got == expected:\n" +
-        "        return True\n" +
-        "    return isinstance(expected, list) and len(expected) > 0 and got == expected[0]\n";
-
     [GeneratedRegex(@"(?<![\w.])([A-Za-z_]\w*)\s*\(")]
     private static partial Regex CallPattern();
 
     /// <summary>The problem to judge <paramref name="program"/> against these tests under <paramref name="taskId"/>.</summary>
     public Problem ProblemFor(string taskId, string language, string program)
     {
+        if (Kind == "call" && Judge is IoFunctionJudge call)
+        {
+            // APPS calls `Solution().fn_name` when the program holds `class Solution`.
+            var (target, method) = AppsCallTests.Target(EntryPoint!, program);
+            return new Problem(taskId, language, "", target, Reference, call with { Method = method });
+        }
         var entry = EntryPoint;
         if (entry is null && Judge is PythonAssertJudge asserts) entry = InferEntryPoint(asserts, program);
         var judge = Judge is PythonAssertJudge a && entry is not null && EntryPoint is null ? a with { RebindEntryPoint = true } : Judge;
@@ -155,40 +151,22 @@ public sealed partial record TestSuite(JudgeSpec Judge, int Total, string? Entry
         return new TestSuite(new IoFunctionJudge(args, args.Count, atol), args.Count, entry, reference, "function");
     }
 
-    /// <summary>APPS call-based tests: `fn_name(*input) == output`, by APPS's own rule (see <see cref="CallMatchSetup"/>).</summary>
+    /// <summary>
+    /// APPS call-based tests, read and judged as the dataset loader reads them (<see cref="AppsCallTests"/>: APPS's own
+    /// rule); the preset's selection picks among them.
+    /// </summary>
     private static TestSuite CallBased(JsonElement inputs, JsonElement outputs, string name, string language, ScoringPreset preset, string where)
     {
         RequirePython(language, where, "call-based tests (fn_name)");
-        if (inputs.ValueKind != JsonValueKind.Array || outputs.ValueKind != JsonValueKind.Array)
-            throw new InvalidRequestException($"{where}: inputs and outputs must be lists");
-        var ins = inputs.EnumerateArray().ToList();
-        var outs = outputs.EnumerateArray().ToList();
-        if (ins.Count != outs.Count) throw new InvalidRequestException($"{where}: {ins.Count} inputs but {outs.Count} outputs");
-        if (ins.Count == 0) throw new InvalidRequestException($"{where}: no tests");
-        var snippets = new List<string>();
-        foreach (var i in preset.Select(ins.Count, ins.Select(x => x.GetRawText().EnumerateRunes().Count()).ToList()))
+        var all = AppsCallTests.Build(inputs, outputs, out var why) ?? throw new InvalidRequestException($"{where}: {why}");
+        var picked = preset.Select(all.Inputs.Count, all.Inputs.Select(x => x.EnumerateRunes().Count()).ToList()).ToList();
+        var judge = all with
         {
-            // A JSON string literal is a valid Python string literal: the test decodes the very JSON it was given.
-            var args = ins[i].ValueKind == JsonValueKind.String ? ins[i].GetString()! : ins[i].GetRawText();
-            var expected = outs[i].ValueKind == JsonValueKind.String ? JsonOrString(outs[i].GetString()!) : outs[i].GetRawText();
-            var argsList = args.TrimStart().StartsWith('[') ? args : "[" + args + "]";
-            snippets.Add($"assert __assay_match(candidate(*__assay_json.loads({JsonSerializer.Serialize(argsList)})), " +
-                $"__assay_json.loads({JsonSerializer.Serialize(expected)})), 'test {i}: {name}(*inputs[{i}]) should equal outputs[{i}]'");
-        }
-        return new TestSuite(new PythonAssertJudge(CallMatchSetup, snippets, RebindEntryPoint: true), snippets.Count, name, null, "call");
-    }
-
-    private static string JsonOrString(string text)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            return text;
-        }
-        catch (JsonException)
-        {
-            return JsonSerializer.Serialize(text);
-        }
+            Inputs = [.. picked.Select(i => all.Inputs[i])],
+            Expected = [.. picked.Select(i => all.Expected![i])],
+            BaseCount = picked.Count,
+        };
+        return new TestSuite(judge, picked.Count, name, null, "call");
     }
 
     private static TestSuite Stdio(List<StdioTest> tests, Shape shape, string where)
