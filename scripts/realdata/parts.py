@@ -2,7 +2,8 @@
 
 Every expected figure comes from docs/RESULTS.md or docs/DATASET-NOTES.md (the section is named in `source`);
 a part whose notes give no figure has `expect = {}` and its first run becomes the reference for `compare.sh`.
-Paths use {data} (the shared data directory) and {out} (the part's own output directory).
+Paths use {data} (the shared data directory), {root} (the checkout being run, for its examples/) and {out} (the
+part's own output directory).
 """
 
 from dataclasses import dataclass, field
@@ -105,8 +106,8 @@ for _lang, _file in [("csharp", "HumanEval_csharp_v1"), ("go", "HumanEval_go_v1"
     PARTS.append(_canonical(f"mxeval-humaneval-{_lang}", f"{{data}}/mxeval/multilingual_humaneval/{_file}.jsonl", {"exit": 2},
                             "DATASET-NOTES Multilingual HumanEval: canonical_solution null on every record (or no toolchain)"))
 
-# MBXP: every language file. Go has no canonical solution at all; kotlin, perl, scala, swift had no toolchain
-# at 7cacb7a (refused, exit 2); issue 10 adds kotlin, perl and scala, whose first run here is their reference.
+# MBXP: every language file. Go, Perl, Scala and Swift have no canonical solution at all (exit 2); Kotlin,
+# Perl and Scala had no toolchain at 7cacb7a and were added in issue 10.
 _MBXP = [
     ("python", "mbpp_release_v1", {"samples": 974, "passed": 964,
                                    "failing": _ids("MBPP", [64, 966, 367, 927, 601, 160, 596, 607, 631, 642])},
@@ -122,13 +123,31 @@ _MBXP = [
         198, 214, 300, 397, 519, 535, 738, 622, 180, 432, 904, 106, 325, 553, 579, 835, 871])}, ""),
     ("typescript", "mbtsp_release_v1.2", {"samples": 967, "passed": 348}, ""),
     ("go", "mbgp_release_v1.1", {"exit": 2}, "no canonical solutions (all 939 null)"),
-    ("kotlin", "mbkp_release_v1.2", {}, "new in issue 10 (refused at 7cacb7a)"),
-    ("perl", "mbplp_release_v1", {}, "new in issue 10 (refused at 7cacb7a)"),
-    ("scala", "mbscp_release_v1", {}, "new in issue 10 (refused at 7cacb7a)"),
-    ("swift", "mbswp_release_v1", {}, "no Debian toolchain: refused"),
+    ("kotlin", "mbkp_release_v1.2", {}, "new in issue 10"),
+    ("perl", "mbplp_release_v1", {"exit": 2}, "no canonical solutions (all 966 null); hand-written ones: examples-mbxp-perl"),
+    ("scala", "mbscp_release_v1", {"exit": 2}, "no canonical solutions (all 966 null); hand-written ones: examples-mbxp-scala"),
+    ("swift", "mbswp_release_v1", {"exit": 2}, "no canonical solutions (all 966 null), and no Debian toolchain"),
 ]
 for _lang, _file, _e, _note in _MBXP:
     PARTS.append(_canonical(f"mbxp-{_lang}", f"{{data}}/mxeval/mbxp/{_file}.jsonl", _e, "DATASET-NOTES MBXP", _note))
+
+# Languages whose files have no reference solutions (MultiPL-E; MBXP's Perl and Scala): the hand-written
+# completions in examples/ (right ones, and one deliberately wrong per file), judged on the real problem files.
+_EXAMPLES = [
+    ("examples-mbxp-perl", "{data}/mxeval/mbxp/mbplp_release_v1.jsonl", "{root}/examples/mbxp/mbplp-samples.jsonl",
+     {"samples": 11, "passed": 10, "failing": ["MBPLP/17"]}, "MBPLP/17 is the deliberately wrong one"),
+    ("examples-mbxp-scala", "{data}/mxeval/mbxp/mbscp_release_v1.jsonl", "{root}/examples/mbxp/mbscp-samples.jsonl",
+     {"samples": 12, "passed": 11, "failing": ["MBSCP/17"]}, "MBSCP/17 is the deliberately wrong one"),
+]
+for _lang, _n in [("pl", 6), ("r", 6), ("rkt", 6), ("d", 6), ("scala", 7)]:
+    _failing = ["HumanEval_53_add"] + (["HumanEval_12_longest"] if _lang == "scala" else [])
+    _EXAMPLES.append((f"examples-multipl-e-{_lang}", f"{{data}}/multipl-e-deepseek/humaneval-{_lang}.jsonl",
+                      f"{{root}}/examples/multipl-e/humaneval-{_lang}-samples.jsonl",
+                      {"samples": _n, "passed": _n - len(_failing), "failing": sorted(_failing)},
+                      "HumanEval_53_add is the deliberately wrong one" + ("; HumanEval_12_longest is the data's (Option vs bare value)" if _lang == "scala" else "")))
+for _name, _problems, _samples, _e, _note in _EXAMPLES:
+    PARTS.append(Part(_name, "eval", ["--problems", _problems, "--samples", _samples, "--k", "1"], _e,
+                      "DATASET-NOTES MBXP Perl and Scala / MultiPL-E: Perl, R, Racket, D, Scala", _note))
 
 BY_NAME = {p.name: p for p in PARTS}
 assert len(BY_NAME) == len(PARTS), "part names must be unique"
@@ -143,6 +162,7 @@ GROUPS = {
     "hex": [p.name for p in PARTS if p.name.startswith("hex-")],
     "mxeval": [p.name for p in PARTS if p.name.startswith("mxeval-")],
     "mbxp": [p.name for p in PARTS if p.name.startswith("mbxp-")],
+    "examples": [p.name for p in PARTS if p.name.startswith("examples-")],
 }
 
 

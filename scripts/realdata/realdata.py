@@ -19,7 +19,7 @@ def check(argv) -> int:
     ap.add_argument("--root", type=Path, default=CHECKOUT, help="checkout whose ./assay is run (default: this script's checkout)")
     ap.add_argument("--out", type=Path, help="output directory (required unless --list or --summary-only)")
     ap.add_argument("--data", type=Path, help="shared data directory (default: ROOT/../shared/data)")
-    ap.add_argument("--only", help="comma-separated parts or groups (codet, rank, canonical, python, hex, mxeval, mbxp) or prefixes like 'mbxp-*'")
+    ap.add_argument("--only", help="comma-separated parts or groups (codet, rank, canonical, python, hex, mxeval, mbxp, examples) or prefixes like 'mbxp-*'")
     ap.add_argument("--skip", help="parts or groups to leave out (same syntax as --only)")
     ap.add_argument("--force", action="store_true", help="re-run parts that already finished in OUT")
     ap.add_argument("-j", "--concurrency", type=int, help="passed to assay as -j (default: assay's own, the number of cores)")

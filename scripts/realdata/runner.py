@@ -33,7 +33,8 @@ def git_state(root: Path) -> dict:
 
 def command_for(part: Part, root: Path, data: Path, part_dir: Path, out: Path, concurrency: int | None) -> list[str]:
     def fill(a: str) -> str:
-        return a.replace("{data}", str(data)).replace("{out}", str(part_dir)).replace("{rank_store}", str(out / "rank-store.db"))
+        return (a.replace("{data}", str(data)).replace("{root}", str(root)).replace("{out}", str(part_dir))
+                .replace("{rank_store}", str(out / "rank-store.db")))
     cmd = [str(root / "assay"), part.verb, *(fill(a) for a in part.args), "--json"]
     if part.verb == "eval":
         cmd += ["--no-store", "--out", str(part_dir / "results.jsonl")]
