@@ -67,6 +67,8 @@ internal static class RankCommand
         if (args.CodeExponent < 0 || args.Beta0 <= 0 || args.Alpha <= 0) return await Fail(console, ExitCodes.BadInput, "--code-exponent must be ≥ 0, --b4-beta0 and --b4-alpha > 0");
         if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
 
+        if (FileIdentity.Of(args.Tests.FullName) is { } testsFile && testsFile == FileIdentity.Of(args.Samples.FullName))
+            return await Fail(console, ExitCodes.BadInput, $"--tests {args.Tests.FullName} is the --samples file: give the generated tests (CodeT's {{prompt, samples[]}} of assert statements)");
         var rankedPath = ResolveOutputPath(args);
         var inputs = new List<(string, FileInfo)> { ("--problems", args.Problems), ("--samples", args.Samples), ("--tests", args.Tests) };
         if (ResultsTarget.Refusal(rankedPath, inputs) is { } refusal) return await Fail(console, ExitCodes.BadInput, refusal);
@@ -108,19 +110,27 @@ internal static class RankCommand
                 : await SqliteVerdictStore.OpenAsync(args.Store?.FullName ?? CommandDefaults.StorePath(), cancellationToken);
             var judge = new PythonJudge(runner, toolchain);
 
-            // Ground truth: every sample against the problem's own tests, exactly as `assay eval` judges it.
-            await console.Error.WriteLineAsync($"assay: judging {samples.Count} samples against the problems' tests");
-            var evaluation = await new Evaluator(judge, store, new EvaluationOptions { Isolation = args.Isolation }).EvaluateAsync(problems, samples, null, cancellationToken);
-
             var kind = args.Method is "codet" or "b4" ? MatrixKind.Assertions : MatrixKind.Outputs;
             IReadOnlyList<ProblemTests> prepared;
             MatrixBuild build;
             try
             {
+                // The generated tests first: a file that yields none (the samples file given as --tests, say) is
+                // refused before any sample is judged.
                 var entryPoints = problems.ToDictionary(p => p.TaskId, p => p.EntryPoint!, StringComparer.Ordinal);
                 prepared = await GeneratedTests.PrepareAsync(runner, toolchain, generated.Select(g => (g.TaskId, g.Samples)).ToList(), entryPoints,
                     args.TestCaseLimit, cancellationToken);
                 var plan = MatrixPlan.Create(problems, samples, prepared, kind);
+                var untested = plan.Where(p => p.Problem.Columns.Count == 0).Select(p => p.Problem.TaskId).ToList();
+                if (untested.Count == plan.Count)
+                    return await Fail(console, ExitCodes.BadInput, NoTestsMessage(args.Tests, generated, plan.Count));
+                if (untested.Count > 0)
+                    await console.Error.WriteLineAsync($"assay: warning: {untested.Count} of {plan.Count} problems have no usable generated test "
+                        + $"({string.Join(", ", untested.Take(5))}{(untested.Count > 5 ? ", …" : "")}): their ranking is the samples' own order");
+
+                // Ground truth: every sample against the problem's own tests, exactly as `assay eval` judges it.
+                await console.Error.WriteLineAsync($"assay: judging {samples.Count} samples against the problems' tests");
+                var evaluation = await new Evaluator(judge, store, new EvaluationOptions { Isolation = args.Isolation }).EvaluateAsync(problems, samples, null, cancellationToken);
                 await console.Error.WriteLineAsync($"assay: building the {(kind == MatrixKind.Assertions ? "pass/fail" : "output")} matrix: "
                     + $"{plan.Sum(p => p.Problem.Programs.Count)} distinct candidates × {plan.Sum(p => p.Problem.Columns.Count)} columns over {plan.Count} problems");
                 build = await new MatrixBuilder(judge, store, new MatrixOptions
@@ -143,6 +153,14 @@ internal static class RankCommand
                 return await Fail(console, ExitCodes.AssayFault, ex.Message);
             }
         }
+    }
+
+    private static string NoTestsMessage(FileInfo tests, IReadOnlyList<GeneratedTestSamples> generated, int problems)
+    {
+        var extracted = generated.Sum(g => g.Samples.Sum(s => s.Count));
+        return $"{tests.FullName}: no usable generated test for any of the {problems} problems with samples "
+            + $"({generated.Count} records matched a problem, {extracted} assertions cut from them, none valid Python that calls the entry point). "
+            + "--tests takes generated tests (CodeT's {prompt, samples[]} where each sample continues `assert `), not code samples";
     }
 
     private static CandidateRanking Rank(RankArguments args, ExecutionMatrix matrix) => args.Method switch
