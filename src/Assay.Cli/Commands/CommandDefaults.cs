@@ -23,4 +23,9 @@ internal static class CommandDefaults
         }
         return ks.Count > 0;
     }
+
+    /// <summary>The path a loader reads: `-` stays `-` (standard input), anything else becomes a full path.</summary>
+    public static string InputPath(FileInfo file) => IsStandardInput(file) ? Assay.Datasets.Jsonl.JsonlFile.StandardInput : file.FullName;
+
+    public static bool IsStandardInput(FileInfo file) => file.ToString() == Assay.Datasets.Jsonl.JsonlFile.StandardInput;
 }

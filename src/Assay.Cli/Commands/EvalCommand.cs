@@ -77,6 +77,8 @@ internal static class EvalCommand
         if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
         if ((args.Samples is null) == !args.Canonical) return await Fail(console, ExitCodes.BadInput, "give either --samples FILE or --canonical (not both)");
 
+        if (CommandDefaults.IsStandardInput(args.Problems) && args.Samples is { } both && CommandDefaults.IsStandardInput(both))
+            return await Fail(console, ExitCodes.BadInput, "only one of --problems and --samples can be `-` (standard input)");
         var resultsPath = ResolveResultsPath(args);
         var inputs = new List<(string, FileInfo)> { ("--problems", args.Problems) };
         if (args.Samples is { } samplesFile) inputs.Add(("--samples", samplesFile));
@@ -90,9 +92,9 @@ internal static class EvalCommand
         {
             // The language catalog first: the loaders read datasets' language names and fence tags from it.
             toolchains = ToolchainCatalog.LoadDefault();
-            problems = ProblemFile.Load(args.Problems.FullName, args.ProblemFormat, args.OnBadRecord, bad, toolchains.Languages);
+            problems = ProblemFile.Load(CommandDefaults.InputPath(args.Problems), args.ProblemFormat, args.OnBadRecord, bad, toolchains.Languages);
             samples = args.Samples is { } sampleFile
-                ? SampleFile.Load(sampleFile.FullName, problems, args.SampleFormat, args.OnBadRecord, bad, toolchains.Languages, args.Language)
+                ? SampleFile.Load(CommandDefaults.InputPath(sampleFile), problems, args.SampleFormat, args.OnBadRecord, bad, toolchains.Languages, args.Language)
                 : CanonicalSamples(problems);
         }
         catch (BadRecordException ex)
@@ -104,10 +106,10 @@ internal static class EvalCommand
             // InvalidDataException (a corrupt gzip, a malformed toolchain file) is not an IOException; its message names the file.
             return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
-        foreach (var record in bad) await console.Error.WriteLineAsync("assay: skipped " + record);
-        if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Problems.FullName}: no problems");
+        foreach (var record in bad) await console.Error.WriteLineAsync("assay: " + record.Report());
+        if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{CommandDefaults.InputPath(args.Problems)}: no problems");
         if (samples.Count == 0)
-            return await Fail(console, ExitCodes.BadInput, args.Samples is { } empty ? $"{empty.FullName}: no samples" : $"{args.Problems.FullName}: no problem has a canonical solution");
+            return await Fail(console, ExitCodes.BadInput, args.Samples is { } empty ? $"{CommandDefaults.InputPath(empty)}: no samples" : $"{args.Problems.FullName}: no problem has a canonical solution");
         if (args.Canonical && samples.Count < problems.Count)
             await console.Error.WriteLineAsync($"assay: {problems.Count - samples.Count} of {problems.Count} problems have no canonical solution and are not judged");
         // Known before judging: problems without samples and ks that cannot be reported change what the figure means.
@@ -254,7 +256,9 @@ internal static class EvalCommand
     /// </summary>
     private static string ResolveResultsPath(EvalArguments args) =>
         args.Output?.FullName ?? (args.Samples is { } samples
-            ? ResultsTarget.Default(samples, ResultsTarget.Stem(samples), "_results.jsonl")
+            ? CommandDefaults.IsStandardInput(samples)
+                ? ResultsTarget.Default(null, "stdin", "_results.jsonl")
+                : ResultsTarget.Default(samples, ResultsTarget.Stem(samples), "_results.jsonl")
             : ResultsTarget.Default(null, ResultsTarget.Stem(args.Problems), "_canonical_results.jsonl"));
 
     private static async Task<int> Fail(CliConsole console, int exitCode, string message)

@@ -67,6 +67,8 @@ internal static class RankCommand
         if (args.CodeExponent < 0 || args.Beta0 <= 0 || args.Alpha <= 0) return await Fail(console, ExitCodes.BadInput, "--code-exponent must be ≥ 0, --b4-beta0 and --b4-alpha > 0");
         if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");
 
+        if (new[] { args.Problems, args.Samples, args.Tests }.Count(CommandDefaults.IsStandardInput) > 1)
+            return await Fail(console, ExitCodes.BadInput, "only one of --problems, --samples and --tests can be `-` (standard input)");
         if (FileIdentity.Of(args.Tests.FullName) is { } testsFile && testsFile == FileIdentity.Of(args.Samples.FullName))
             return await Fail(console, ExitCodes.BadInput, $"--tests {args.Tests.FullName} is the --samples file: give the generated tests (CodeT's {{prompt, samples[]}} of assert statements)");
         var rankedPath = ResolveOutputPath(args);
@@ -81,9 +83,9 @@ internal static class RankCommand
         try
         {
             toolchains = ToolchainCatalog.LoadDefault();
-            problems = ProblemFile.Load(args.Problems.FullName, ProblemFormat.Auto, args.OnBadRecord, bad, toolchains.Languages);
-            samples = SampleFile.Load(args.Samples.FullName, problems, SampleFormat.Auto, args.OnBadRecord, bad, toolchains.Languages);
-            generated = GeneratedTestFile.Load(args.Tests.FullName, problems, args.OnBadRecord, bad);
+            problems = ProblemFile.Load(CommandDefaults.InputPath(args.Problems), ProblemFormat.Auto, args.OnBadRecord, bad, toolchains.Languages);
+            samples = SampleFile.Load(CommandDefaults.InputPath(args.Samples), problems, SampleFormat.Auto, args.OnBadRecord, bad, toolchains.Languages);
+            generated = GeneratedTestFile.Load(CommandDefaults.InputPath(args.Tests), problems, args.OnBadRecord, bad);
         }
         catch (BadRecordException ex)
         {
@@ -93,9 +95,9 @@ internal static class RankCommand
         {
             return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
-        foreach (var record in bad) await console.Error.WriteLineAsync("assay: skipped " + record);
-        if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Problems.FullName}: no problems");
-        if (samples.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{args.Samples.FullName}: no samples");
+        foreach (var record in bad) await console.Error.WriteLineAsync("assay: " + record.Report());
+        if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{CommandDefaults.InputPath(args.Problems)}: no problems");
+        if (samples.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{CommandDefaults.InputPath(args.Samples)}: no samples");
         var unsupported = problems.FirstOrDefault(p => p.Language != "python" || p.EntryPoint is null || p.Judge is not (PythonAssertJudge or IoFunctionJudge));
         if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: `rank` needs Python problems with an entry point");
 
@@ -176,7 +178,9 @@ internal static class RankCommand
 
     /// <summary>`--out`, or SAMPLES_ranked_METHOD.jsonl beside the samples (or in the current directory when that is read-only).</summary>
     private static string ResolveOutputPath(RankArguments args) =>
-        args.Output?.FullName ?? ResultsTarget.Default(args.Samples, ResultsTarget.Stem(args.Samples), $"_ranked_{args.Method}.jsonl");
+        args.Output?.FullName ?? (CommandDefaults.IsStandardInput(args.Samples)
+            ? ResultsTarget.Default(null, "stdin", $"_ranked_{args.Method}.jsonl")
+            : ResultsTarget.Default(args.Samples, ResultsTarget.Stem(args.Samples), $"_ranked_{args.Method}.jsonl"));
 
     private static async Task<int> Fail(CliConsole console, int exitCode, string message)
     {

@@ -45,7 +45,11 @@ internal static class AppsProblems
         if (record.TryGetProperty("test_list", out var testList) && !record.TryGetProperty("input_output", out _))
             return ReadMapCoder(taskId, record, testList, starter, out why);
 
-        var io = record.GetProperty("input_output");
+        if (!record.TryGetProperty("input_output", out var io))
+        {
+            why = $"{taskId}: APPS record needs input_output (or MapCoder's test_list, sample_io and starter_code)";
+            return null;
+        }
         JsonElement tests;
         try
         {

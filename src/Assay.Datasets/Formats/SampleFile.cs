@@ -68,6 +68,18 @@ public static partial class SampleFile
                         Report(path, line, "no problem has this record's prompt or its function name", policy, badRecords);
                         continue;
                     }
+                    if (list.GetArrayLength() == 0)
+                    {
+                        Report(path, line, $"CodeT record for {problem.TaskId} has an empty `samples` array", policy, badRecords);
+                        continue;
+                    }
+                    var notText = list.EnumerateArray().Count(item => item.ValueKind != JsonValueKind.String);
+                    if (notText > 0)
+                    {
+                        // Kept as empty programs (they fail), so the sample count n of pass@k stays the file's.
+                        badRecords.Add(new BadRecord(path, line, $"{notText} of {list.GetArrayLength()} samples for {problem.TaskId} are not strings: "
+                            + "judged as empty programs", LineSkipped: false));
+                    }
                     foreach (var item in list.EnumerateArray())
                     {
                         var text = item.ValueKind == JsonValueKind.String ? item.GetString()! : "";

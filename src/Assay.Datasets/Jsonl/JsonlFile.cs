@@ -15,9 +15,14 @@ public enum BadRecordPolicy
 }
 
 /// <summary>A malformed input line: which file, which line, what is wrong.</summary>
-public sealed record BadRecord(string File, int Line, string Problem)
+/// <param name="LineSkipped">False when the line was loaded after a repair the record names (a lone surrogate
+/// replaced): it is reported, not dropped.</param>
+public sealed record BadRecord(string File, int Line, string Problem, bool LineSkipped = true)
 {
     public override string ToString() => $"{File}:{Line}: {Problem}";
+
+    /// <summary>How the command line reports it: `skipped FILE:LINE: ...` or `repaired FILE:LINE: ...`.</summary>
+    public string Report() => (LineSkipped ? "skipped " : "repaired ") + this;
 }
 
 /// <summary>Thrown (with <see cref="BadRecordPolicy.Stop"/>) at the first bad record.</summary>
@@ -45,7 +50,10 @@ public static class JsonlFile
             JsonElement record;
             try
             {
-                record = Parse(line);
+                record = Parse(RepairLoneSurrogates(line, out var repaired));
+                if (repaired > 0)
+                    badRecords.Add(new BadRecord(path, lineNumber, $"{repaired} lone UTF-16 surrogate escape{(repaired > 1 ? "s" : "")} (as Python writes broken "
+                        + "model output) replaced with U+FFFD; the record is judged as repaired", LineSkipped: false));
             }
             catch (JsonException ex)
             {
@@ -101,6 +109,50 @@ public static class JsonlFile
         }
     }
 
+    /// <summary>
+    /// Python's json.dumps writes a lone surrogate (broken model output) as the escape `\ud800`, which JSON
+    /// parsers accept and no UTF-16 string can hold: each such escape becomes `\ufffd`, as Python's
+    /// errors="replace" would; a proper high-low pair is kept.
+    /// </summary>
+    private static string RepairLoneSurrogates(string line, out int repaired)
+    {
+        repaired = 0;
+        if (!line.Contains("\\u", StringComparison.Ordinal)) return line;
+        System.Text.StringBuilder? result = null;
+        var copiedUpTo = 0;
+        for (var i = 0; i < line.Length - 1; i++)
+        {
+            if (line[i] != '\\') continue;
+            if (line[i + 1] != 'u' || !TryHex(line, i + 2, out var unit))
+            {
+                i++; // an escaped character (`\\` included): skip it whole
+                continue;
+            }
+            if (char.IsHighSurrogate((char)unit) && i + 7 < line.Length && line[i + 6] == '\\' && line[i + 7] == 'u'
+                && TryHex(line, i + 8, out var low) && char.IsLowSurrogate((char)low))
+            {
+                i += 11;
+                continue;
+            }
+            if (char.IsSurrogate((char)unit))
+            {
+                result ??= new System.Text.StringBuilder(line.Length);
+                result.Append(line, copiedUpTo, i - copiedUpTo).Append("\\ufffd");
+                copiedUpTo = i + 6;
+                repaired++;
+            }
+            i += 5;
+        }
+        return result is null ? line : result.Append(line, copiedUpTo, line.Length - copiedUpTo).ToString();
+    }
+
+    private static bool TryHex(string line, int at, out int value)
+    {
+        value = 0;
+        return at + 4 <= line.Length
+            && int.TryParse(line.AsSpan(at, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
+
     private static string WithInfinitiesAsNumbers(string line)
     {
         var result = new System.Text.StringBuilder(line.Length);
@@ -127,17 +179,31 @@ public static class JsonlFile
         return result.ToString();
     }
 
+    /// <summary>The path that means standard input, as in most Unix tools.</summary>
+    public const string StandardInput = "-";
+
     /// <summary>
-    /// Opens a file, transparently decompressing gzip (detected by its magic bytes). The gzip reader checks each
-    /// member's CRC and length, so truncation and corruption surface as exceptions while reading.
+    /// Opens a file (or standard input for <see cref="StandardInput"/>; pipes and process substitutions too),
+    /// transparently decompressing gzip (detected by its magic bytes). The gzip reader checks each member's CRC
+    /// and length, so truncation and corruption surface as exceptions while reading.
     /// </summary>
     public static Stream Open(string path)
     {
-        var file = File.OpenRead(path);
-        Span<byte> magic = stackalloc byte[2];
-        var read = file.Read(magic);
-        file.Position = 0;
-        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipInputStream(file) : file;
+        var file = path == StandardInput ? Console.OpenStandardInput() : File.OpenRead(path);
+        var magic = new byte[2];
+        var read = 0;
+        while (read < 2 && file.Read(magic, read, 2 - read) is var n and > 0) read += n;
+        Stream content;
+        if (file.CanSeek)
+        {
+            file.Position = 0;
+            content = file;
+        }
+        else
+        {
+            content = new PeekedStream(magic[..read], file);
+        }
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipInputStream(content) : content;
     }
 
     /// <summary>A string field, or null when absent; a field of another type is a bad record.</summary>

@@ -39,8 +39,9 @@ public sealed class CorruptGzipTests : IDisposable
         bytes[^6] ^= 0xff; // inside the CRC-32 trailer: every byte of data inflates, the check must still fail
         File.WriteAllBytes(problems, bytes);
         var samples = _dir.WriteJsonl("samples.jsonl", [Tiny.Completion(Tiny.AddId, "    return a + b\n")]);
+        var tests = _dir.WriteJsonl("tests.jsonl", [new { prompt = Tiny.AddPrompt, samples = new[] { "add(1, 2) == 3" } }]);
 
-        var run = await AssayCli.RunAsync("rank", "--problems", problems, "--samples", samples, "--tests", samples, "--no-store");
+        var run = await AssayCli.RunAsync("rank", "--problems", problems, "--samples", samples, "--tests", tests, "--no-store", "-o", _dir.PathOf("r.jsonl"));
 
         Assert.True(run.ExitCode == ExitCodes.BadInput, run.ToString());
         Assert.Contains(problems, run.Stderr);
