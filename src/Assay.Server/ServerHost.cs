@@ -87,6 +87,10 @@ public static class ServerHost
             try
             {
                 await next(context);
+                // Routing's own refusals (415 for a body that is not JSON, 404, 405) come without a body: give them
+                // the error object every other error has.
+                if (!context.Response.HasStarted && context.Response.StatusCode >= 400 && context.Response.ContentLength is null && context.Response.ContentType is null)
+                    await WriteErrorAsync(context, context.Response.StatusCode, RoutingError(context));
             }
             catch (InvalidRequestException ex) when (!context.Response.HasStarted)
             {
@@ -133,6 +137,18 @@ public static class ServerHost
         {
             return null;
         }
+    }
+
+    private static string RoutingError(HttpContext context)
+    {
+        var request = context.Request;
+        return context.Response.StatusCode switch
+        {
+            415 => $"the body must be JSON (Content-Type: application/json), not {request.ContentType ?? "no Content-Type"}",
+            404 => $"no endpoint {request.Method} {request.Path} (the API: /openapi/v1.json)",
+            405 => $"{request.Method} is not allowed on {request.Path} (the API: /openapi/v1.json)",
+            var code => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code),
+        };
     }
 
     private static async Task WriteErrorAsync(HttpContext context, int statusCode, string message)
