@@ -39,6 +39,23 @@ public sealed class ServingPromisesTests(BatchingServerFactory factory) : IClass
         return (status, answer, clock.Elapsed);
     }
 
+    [SandboxFact]
+    public async Task A_large_allowed_program_takes_time_in_proportion_to_its_size()
+    {
+        var client = factory.CreateClient();
+        // 40 MB of comments after a right answer. Read line by line, a candidate's request was copied and searched
+        // once per pipe read (quadratic: about 10 s here), and the 2 s limit's load timer ran out first.
+        var padding = string.Concat(Enumerable.Repeat("# " + new string('x', 60) + "\n", 40 * 1024 * 1024 / 63));
+        var clock = Stopwatch.StartNew();
+        var (status, body, at) = await TimedAsync(client, Request("def f():\n    return 1\n" + padding, 2), clock);
+
+        Assert.Equal(200, status);
+        var result = body.GetProperty("results")[0];
+        Assert.Equal("ok", result.Str("status"));
+        Assert.Equal(1.0, result.Score());
+        Assert.True(at < TimeSpan.FromSeconds(30), $"a 40 MB program took {at.TotalSeconds:F1} s");
+    }
+
     [SandboxTheory]
     [InlineData("POST", "/v1/score", "text/plain", 415, "Content-Type")]
     [InlineData("POST", "/get_reward", "text/plain", 415, "Content-Type")]

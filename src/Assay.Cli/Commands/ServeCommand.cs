@@ -30,11 +30,16 @@ internal static class ServeCommand
         var maxQueue = new Option<int>("--max-queue") { Description = "Items admitted and unfinished, at most; past it requests get 429 with Retry-After.", DefaultValueFactory = _ => defaults.MaxQueuedItems };
         var maxItems = new Option<int>("--max-items") { Description = "Items in one request, at most.", DefaultValueFactory = _ => defaults.MaxItemsPerRequest };
         var maxRequest = new Option<int>("--max-request-mb") { Description = "Request body size in MB, at most.", DefaultValueFactory = _ => (int)(defaults.MaxRequestBytes / (1024 * 1024)) };
+        var maxSource = new Option<int>("--max-source-kb")
+        {
+            Description = "A program's size in KB, at most (larger: status source_too_large, not run).",
+            DefaultValueFactory = _ => (int)(defaults.MaxSourceBytes / 1024),
+        };
         var drain = new Option<double>("--drain-timeout") { Description = "Seconds admitted work may take to finish on shutdown.", DefaultValueFactory = _ => defaults.DrainTimeout.TotalSeconds };
         var store = new Option<FileInfo?>("--store") { Description = "Verdict store (SQLite) to reuse verdicts across requests and restarts (default: none)." };
         var command = new Command("serve", "HTTP reward service for RL trainers: native /v1/score, SandboxFusion /run_code, OpenRLHF /get_reward.")
         {
-            port, host, concurrency, runCodeSandboxes, maxQueue, maxItems, maxRequest, drain, store,
+            port, host, concurrency, runCodeSandboxes, maxQueue, maxItems, maxRequest, maxSource, drain, store,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -47,6 +52,7 @@ internal static class ServeCommand
                 MaxQueuedItems = parse.GetValue(maxQueue),
                 MaxItemsPerRequest = parse.GetValue(maxItems),
                 MaxRequestBytes = parse.GetValue(maxRequest) * 1024L * 1024L,
+                MaxSourceBytes = parse.GetValue(maxSource) * 1024L,
                 DrainTimeout = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(drain))),
                 StorePath = parse.GetValue(store)?.FullName,
             };

@@ -27,7 +27,7 @@ public sealed record ItemResult(string? Id, double? Score, int Passed, int Total
 public sealed record RewardBatch(IReadOnlyList<ItemResult>? Results, AdmissionDecision? Refusal);
 
 /// <summary>Turns reward items into problems, admits them, has them judged in batches, and scores the verdicts.</summary>
-public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatcher, AdmissionGate gate, ServerMetrics metrics)
+public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatcher, AdmissionGate gate, ServerMetrics metrics, ServeOptions options)
 {
     /// <summary>
     /// Scores the items. Throws <see cref="InvalidRequestException"/> for a malformed or unsupported item before
@@ -63,6 +63,14 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
                 // The trainer's own rule finds no code: the completion's fault, scored as the trainer scores it.
                 results[i] = new ItemResult(item.Id, 0.0, 0, suite.Total, "no_code", false, "no code block found in the completion", null);
                 metrics.ItemFinished("no_code");
+                continue;
+            }
+            if (System.Text.Encoding.UTF8.GetByteCount(program) is var bytes && bytes > options.MaxSourceBytes)
+            {
+                // Not run: the completion's fault, scored as a failure (like no_code), never an infra error.
+                results[i] = new ItemResult(item.Id, 0.0, 0, suite.Total, "source_too_large", false,
+                    $"the program is {bytes} bytes; this server judges programs of at most {options.MaxSourceBytes} bytes (--max-source-kb)", null);
+                metrics.ItemFinished("source_too_large");
                 continue;
             }
             if (resolution.Toolchain is null)

@@ -23,6 +23,7 @@ internal static class RunCodeEndpoints
             .Accepts<RunCodeRequest>("application/json")
             .Produces<RunCodeResponse>()
             .Produces<ErrorAnswer>(400)
+            .Produces<ErrorAnswer>(413)
             .Produces<ErrorAnswer>(429)
             .Produces<ErrorAnswer>(503)
             .Produces<ErrorAnswer>(504);
@@ -40,6 +41,8 @@ internal static class RunCodeEndpoints
         if (request.Files is { } files && files.Any(f => f.Value is not null && !f.Key.Contains("IGNORE_THIS_FILE", StringComparison.Ordinal)))
             throw new InvalidRequestException("files: extra files are not supported by Assay's /run_code; send an empty map");
         if (request.FetchFiles is { Count: > 0 }) throw new InvalidRequestException("fetch_files: fetching files is not supported by Assay's /run_code; send an empty list");
+        if (System.Text.Encoding.UTF8.GetByteCount(request.Code) is var bytes && bytes > options.MaxSourceBytes)
+            throw new InvalidRequestException($"code: {bytes} bytes; this server runs programs of at most {options.MaxSourceBytes} bytes (--max-source-kb)", 413);
         var resolution = await engine.ResolveAsync(request.Language) ?? throw new InvalidRequestException(
             $"language: unknown `{request.Language}` (known: {string.Join(", ", engine.Runner.Catalog.Definitions.Select(d => d.Name))})");
         if (resolution.Toolchain is not { } toolchain)
