@@ -40,6 +40,26 @@ public sealed class ServingPromisesTests(BatchingServerFactory factory) : IClass
     }
 
     [SandboxFact]
+    public async Task A_request_is_answered_when_its_own_items_are_done_not_when_the_batch_it_shared_is()
+    {
+        var client = factory.CreateClient();
+        var clock = Stopwatch.StartNew();
+        // Four single-item requests within one batch window, with the same limits (one pipeline call): one loops
+        // until its 5 s limit, three are done at once.
+        var slow = TimedAsync(client, Request("def f():\n    while True:\n        pass\n", 5), clock);
+        var fast = Enumerable.Range(0, 3).Select(_ => TimedAsync(client, Request("def f():\n    return 1\n", 5), clock)).ToList();
+        var slowAnswer = await slow;
+        var fastAnswers = await Task.WhenAll(fast);
+
+        Assert.Equal(200, slowAnswer.Status);
+        Assert.Equal("time_limit", slowAnswer.Body.GetProperty("results")[0].Str("status"));
+        Assert.All(fastAnswers, a => Assert.Equal("ok", a.Body.GetProperty("results")[0].Str("status")));
+        var lastFast = fastAnswers.Max(a => a.At);
+        Assert.True(slowAnswer.At - lastFast >= TimeSpan.FromSeconds(2),
+            $"the fast requests were answered at {lastFast.TotalSeconds:F1} s, the slow one at {slowAnswer.At.TotalSeconds:F1} s: they waited for it");
+    }
+
+    [SandboxFact]
     public async Task A_large_allowed_program_takes_time_in_proportion_to_its_size()
     {
         var client = factory.CreateClient();

@@ -138,7 +138,8 @@ public sealed class BatchingDispatcher : BackgroundService
             // Each item is its own request: equal programs against equal tests are still judged once (content keys).
             var requests = group.Select(p => new JudgeRequest(p.Work.Problem, p.Work.Program)).ToList();
             var pipeline = _engine.PipelineFor(timeLimitSeconds, memoryLimitKb, group.Count, sandboxes);
-            var result = await pipeline.JudgeAsync(requests, null, _abort.Token);
+            // Each item is answered as soon as its own verdict is known, not when the whole group is.
+            var result = await pipeline.JudgeAsync(requests, null, (i, judged) => Finish(group[i], JudgeOutcome.Judged(judged.Verdict), started: true), _abort.Token);
             for (var i = 0; i < group.Count; i++) Finish(group[i], JudgeOutcome.Judged(result.Programs[i].Verdict), started: true);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
