@@ -65,7 +65,7 @@ public sealed record ServeOptions
     /// <summary>Items judged in one evaluator call, at most.</summary>
     public int MaxBatchItems { get; set; } = 1_024;
 
-    /// <summary>Deadline of a request that names none: past it, items not yet started are given up (an infra error).</summary>
+    /// <summary>Deadline of a request that names none: past it, items not yet judged (queued or running) are answered `deadline_exceeded` (an infra error).</summary>
     public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromSeconds(300);
 
     /// <summary>

@@ -60,6 +60,28 @@ public sealed class ServingPromisesTests(BatchingServerFactory factory) : IClass
     }
 
     [SandboxFact]
+    public async Task Items_past_the_deadline_queued_or_running_are_answered_deadline_exceeded_at_the_deadline()
+    {
+        var client = factory.CreateClient();
+        var clock = Stopwatch.StartNew();
+        // Twelve one-second loops on two sandboxes: six seconds of work, and a deadline of two.
+        var (status, body, at) = await TimedAsync(client, Request(CpuLoop(1), 4, deadline: 2, copies: 12), clock);
+
+        Assert.Equal(200, status);
+        Assert.True(at < TimeSpan.FromSeconds(4.5), $"answered after {at.TotalSeconds:F1} s with a 2 s deadline");
+        var results = body.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(12, results.Count);
+        Assert.All(results, r => Assert.Contains(r.Str("status"), new[] { "ok", "deadline_exceeded" }));
+        var late = results.Where(r => r.Str("status") == "deadline_exceeded").ToList();
+        Assert.NotEmpty(late);
+        Assert.All(late, r =>
+        {
+            Assert.True(r.Bool("infra_error"));
+            Assert.Null(r.Score());
+        });
+    }
+
+    [SandboxFact]
     public async Task A_large_allowed_program_takes_time_in_proportion_to_its_size()
     {
         var client = factory.CreateClient();
