@@ -76,6 +76,8 @@ public static class ServerHost
             // Given options name the address; otherwise it is the host's (--urls, or a test server).
             if (options is not null) kestrel.Listen(System.Net.IPAddress.Parse(early.Host), early.Port);
         });
+        // The whole shutdown: the dispatcher's drain (up to the drain timeout, then a few seconds for the stopped work's
+        // answers) and then Kestrel closing connections whose answers are written by then.
         services.Configure<HostOptions>(h => h.ShutdownTimeout = (early ?? new ServeOptions()).DrainTimeout + TimeSpan.FromSeconds(15));
 
         var app = builder.Build();

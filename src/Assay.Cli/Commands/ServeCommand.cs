@@ -12,9 +12,13 @@ namespace Assay.Cli.Commands;
 /// <summary>`assay serve`: the HTTP reward service for RL trainers (see the README's "assay serve").</summary>
 internal static class ServeCommand
 {
-    /// <summary>How long a SIGTERM/SIGINT may take: admitted work is finished first (the drain timeout), then the process exits.</summary>
+    /// <summary>
+    /// How long a SIGTERM/SIGINT may take: admitted work is finished first (the drain timeout), what is left is
+    /// answered as not judged, then the process exits. Longer than the host's own shutdown timeout (drain + 15 s,
+    /// see ServerHost), so that the host, not System.CommandLine, decides when it is over.
+    /// </summary>
     public static TimeSpan TerminationTimeout(ParseResult parse) =>
-        TimeSpan.FromSeconds(Math.Max(0, parse?.GetValue<double>("--drain-timeout") ?? 0) + 20);
+        TimeSpan.FromSeconds(Math.Max(0, parse?.GetValue<double>("--drain-timeout") ?? 0) + 30);
 
     public static Command Build(CliConsole console)
     {

@@ -13,22 +13,34 @@ namespace Assay.Server.Judging;
 /// limit) does not hold up the items behind it. Each item is answered as soon as it is done: its verdict, its
 /// request's deadline (queued or running), its client gone. On shutdown it finishes every admitted item before it stops.
 /// </summary>
-public sealed class BatchingDispatcher : BackgroundService
+public sealed class BatchingDispatcher : BackgroundService, IHostedLifecycleService
 {
-    private readonly Channel<PendingItem> _queue = Channel.CreateUnbounded<PendingItem>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>After the drain timeout, how long stopped work may take to be answered before the web server closes.</summary>
+    private static readonly TimeSpan AnswerGrace = TimeSpan.FromSeconds(5);
+
+    // Two readers: the batching loop, and the abandonment that answers what is still queued.
+    private readonly Channel<PendingItem> _queue = Channel.CreateUnbounded<PendingItem>();
     private readonly JudgeEngine _engine;
     private readonly AdmissionGate _gate;
     private readonly ServerMetrics _metrics;
     private readonly ServeOptions _options;
-    private readonly CancellationTokenSource _abort = new();
+    private readonly ILogger<BatchingDispatcher> _logger;
+    private readonly CancellationToken _abort;
     private int _runningBatches;
 
-    public BatchingDispatcher(JudgeEngine engine, AdmissionGate gate, ServerMetrics metrics, ServeOptions options)
+    public BatchingDispatcher(JudgeEngine engine, AdmissionGate gate, ServerMetrics metrics, ServeOptions options, ILogger<BatchingDispatcher> logger)
     {
         _engine = engine;
         _gate = gate;
         _metrics = metrics;
         _options = options;
+        _logger = logger;
+        _abort = gate.Abandoned;
+        // Items still queued when the drain timeout passes are answered at once, not when a batch slot frees.
+        _abort.Register(() =>
+        {
+            while (_queue.Reader.TryRead(out var pending)) Finish(pending, JudgeOutcome.Failed("shutting_down", "the server stopped before this item was judged"));
+        });
     }
 
     /// <summary>
@@ -108,24 +120,37 @@ public sealed class BatchingDispatcher : BackgroundService
         await Task.WhenAll(running);
     }
 
-    /// <summary>Refuses new work, waits (up to the drain timeout) for admitted work to finish, then stops.</summary>
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Shutdown, before the web server stops (lifecycle "stopping" comes before any service's StopAsync): new work
+    /// is refused (503), admitted work gets up to the drain timeout to finish, and what is left then is stopped and
+    /// answered as not judged. Only then does Kestrel close, with every admitted request answered: closing it first
+    /// (the hosted services' StopAsync order) reset every connection still waiting at the host's shutdown timeout.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         _gate.BeginDraining();
         var until = DateTime.UtcNow + _options.DrainTimeout;
         while (_gate.Admitted > 0 && DateTime.UtcNow < until && !cancellationToken.IsCancellationRequested)
             await Task.Delay(25, CancellationToken.None);
-        // Whatever is still running past the drain timeout is stopped; its items are reported as not judged.
-        if (_gate.Admitted > 0) await _abort.CancelAsync();
+        if (_gate.Admitted == 0) return;
+        _logger.LogWarning("assay serve: the drain timeout ({Seconds} s) has passed with {Items} admitted items unfinished; they are stopped and answered as not judged",
+            _options.DrainTimeout.TotalSeconds, _gate.Admitted);
+        await _gate.AbandonAsync();
+        var grace = DateTime.UtcNow + AnswerGrace;
+        while (_gate.Admitted > 0 && DateTime.UtcNow < grace) await Task.Delay(25, CancellationToken.None);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
     }
 
-    public override void Dispose()
-    {
-        _abort.Dispose();
-        base.Dispose();
-    }
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task JudgeBatchAsync(List<PendingItem> batch)
     {
@@ -161,7 +186,7 @@ public sealed class BatchingDispatcher : BackgroundService
 
     private async Task JudgeGroupAsync(double timeLimitSeconds, long memoryLimitKb, List<PendingItem> items, int sandboxes)
     {
-        using var group = new JudgeGroup(items.Count, _abort.Token);
+        using var group = new JudgeGroup(items.Count, _abort);
         foreach (var pending in items) pending.JoinGroup(group);
         try
         {
