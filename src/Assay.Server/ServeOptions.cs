@@ -49,13 +49,23 @@ public sealed record ServeOptions
     /// <summary>Request body size, at most (Kestrel answers 413 past it).</summary>
     public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// A program's size in UTF-8 bytes, at most (the code given, or the one found in a completion). A larger one is
+    /// not run: its item gets status `source_too_large` (score 0, the completion's fault like `no_code`), and
+    /// `/run_code` answers 413. The default is far above what a model writes (32k tokens are ~128 KB) and above
+    /// the contest judges' own limits (Codeforces 64 KB, AtCoder 512 KiB).
+    /// </summary>
+    public long MaxSourceBytes { get; set; } = DefaultMaxSourceBytes;
+
+    public const long DefaultMaxSourceBytes = 1024 * 1024;
+
     /// <summary>How long admitted items are collected before they are judged together.</summary>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Items judged in one evaluator call, at most.</summary>
     public int MaxBatchItems { get; set; } = 1_024;
 
-    /// <summary>Deadline of a request that names none: past it, items not yet started are given up (an infra error).</summary>
+    /// <summary>Deadline of a request that names none: past it, items not yet judged (queued or running) are answered `deadline_exceeded` (an infra error).</summary>
     public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromSeconds(300);
 
     /// <summary>
@@ -92,6 +102,8 @@ public sealed record ServeOptions
         Check(MaxQueuedItems >= 1, nameof(MaxQueuedItems), "--max-queue", "at least 1", MaxQueuedItems);
         Check(MaxItemsPerRequest >= 1, nameof(MaxItemsPerRequest), "--max-items", "at least 1", MaxItemsPerRequest);
         Check(MaxRequestBytes >= 1024, nameof(MaxRequestBytes), "--max-request-mb", "at least 1024 bytes", MaxRequestBytes);
+        // Not bounded by the body limit: a body over --max-request-mb is refused whole, first.
+        Check(MaxSourceBytes >= 1024, nameof(MaxSourceBytes), "--max-source-kb", "at least 1024 bytes", MaxSourceBytes);
         Check(BatchWindow >= TimeSpan.Zero && BatchWindow <= TimeSpan.FromSeconds(1), nameof(BatchWindow), null, "between 00:00:00 and 00:00:01", BatchWindow);
         Check(MaxBatchItems >= 1, nameof(MaxBatchItems), null, "at least 1", MaxBatchItems);
         Check(DefaultDeadline > TimeSpan.Zero, nameof(DefaultDeadline), null, "positive", DefaultDeadline);
@@ -117,6 +129,7 @@ public sealed record ServeOptions
         yield return new(Key(nameof(MaxQueuedItems)), MaxQueuedItems.ToString(ic));
         yield return new(Key(nameof(MaxItemsPerRequest)), MaxItemsPerRequest.ToString(ic));
         yield return new(Key(nameof(MaxRequestBytes)), MaxRequestBytes.ToString(ic));
+        yield return new(Key(nameof(MaxSourceBytes)), MaxSourceBytes.ToString(ic));
         yield return new(Key(nameof(BatchWindow)), Span(BatchWindow));
         yield return new(Key(nameof(MaxBatchItems)), MaxBatchItems.ToString(ic));
         yield return new(Key(nameof(DefaultDeadline)), Span(DefaultDeadline));

@@ -76,6 +76,8 @@ public static class ServerHost
             // Given options name the address; otherwise it is the host's (--urls, or a test server).
             if (options is not null) kestrel.Listen(System.Net.IPAddress.Parse(early.Host), early.Port);
         });
+        // The whole shutdown: the dispatcher's drain (up to the drain timeout, then a few seconds for the stopped work's
+        // answers) and then Kestrel closing connections whose answers are written by then.
         services.Configure<HostOptions>(h => h.ShutdownTimeout = (early ?? new ServeOptions()).DrainTimeout + TimeSpan.FromSeconds(15));
 
         var app = builder.Build();
@@ -87,6 +89,10 @@ public static class ServerHost
             try
             {
                 await next(context);
+                // Routing's own refusals (415 for a body that is not JSON, 404, 405) come without a body: give them
+                // the error object every other error has.
+                if (!context.Response.HasStarted && context.Response.StatusCode >= 400 && context.Response.ContentLength is null && context.Response.ContentType is null)
+                    await WriteErrorAsync(context, context.Response.StatusCode, RoutingError(context));
             }
             catch (InvalidRequestException ex) when (!context.Response.HasStarted)
             {
@@ -133,6 +139,18 @@ public static class ServerHost
         {
             return null;
         }
+    }
+
+    private static string RoutingError(HttpContext context)
+    {
+        var request = context.Request;
+        return context.Response.StatusCode switch
+        {
+            415 => $"the body must be JSON (Content-Type: application/json), not {request.ContentType ?? "no Content-Type"}",
+            404 => $"no endpoint {request.Method} {request.Path} (the API: /openapi/v1.json)",
+            405 => $"{request.Method} is not allowed on {request.Path} (the API: /openapi/v1.json)",
+            var code => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code),
+        };
     }
 
     private static async Task WriteErrorAsync(HttpContext context, int statusCode, string message)

@@ -12,9 +12,13 @@ namespace Assay.Cli.Commands;
 /// <summary>`assay serve`: the HTTP reward service for RL trainers (see the README's "assay serve").</summary>
 internal static class ServeCommand
 {
-    /// <summary>How long a SIGTERM/SIGINT may take: admitted work is finished first (the drain timeout), then the process exits.</summary>
+    /// <summary>
+    /// How long a SIGTERM/SIGINT may take: admitted work is finished first (the drain timeout), what is left is
+    /// answered as not judged, then the process exits. Longer than the host's own shutdown timeout (drain + 15 s,
+    /// see ServerHost), so that the host, not System.CommandLine, decides when it is over.
+    /// </summary>
     public static TimeSpan TerminationTimeout(ParseResult parse) =>
-        TimeSpan.FromSeconds(Math.Max(0, parse?.GetValue<double>("--drain-timeout") ?? 0) + 20);
+        TimeSpan.FromSeconds(Math.Max(0, parse?.GetValue<double>("--drain-timeout") ?? 0) + 30);
 
     public static Command Build(CliConsole console)
     {
@@ -30,11 +34,16 @@ internal static class ServeCommand
         var maxQueue = new Option<int>("--max-queue") { Description = "Items admitted and unfinished, at most; past it requests get 429 with Retry-After.", DefaultValueFactory = _ => defaults.MaxQueuedItems };
         var maxItems = new Option<int>("--max-items") { Description = "Items in one request, at most.", DefaultValueFactory = _ => defaults.MaxItemsPerRequest };
         var maxRequest = new Option<int>("--max-request-mb") { Description = "Request body size in MB, at most.", DefaultValueFactory = _ => (int)(defaults.MaxRequestBytes / (1024 * 1024)) };
+        var maxSource = new Option<int>("--max-source-kb")
+        {
+            Description = "A program's size in KB, at most (larger: status source_too_large, not run).",
+            DefaultValueFactory = _ => (int)(defaults.MaxSourceBytes / 1024),
+        };
         var drain = new Option<double>("--drain-timeout") { Description = "Seconds admitted work may take to finish on shutdown.", DefaultValueFactory = _ => defaults.DrainTimeout.TotalSeconds };
         var store = new Option<FileInfo?>("--store") { Description = "Verdict store (SQLite) to reuse verdicts across requests and restarts (default: none)." };
         var command = new Command("serve", "HTTP reward service for RL trainers: native /v1/score, SandboxFusion /run_code, OpenRLHF /get_reward.")
         {
-            port, host, concurrency, runCodeSandboxes, maxQueue, maxItems, maxRequest, drain, store,
+            port, host, concurrency, runCodeSandboxes, maxQueue, maxItems, maxRequest, maxSource, drain, store,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -47,6 +56,7 @@ internal static class ServeCommand
                 MaxQueuedItems = parse.GetValue(maxQueue),
                 MaxItemsPerRequest = parse.GetValue(maxItems),
                 MaxRequestBytes = parse.GetValue(maxRequest) * 1024L * 1024L,
+                MaxSourceBytes = parse.GetValue(maxSource) * 1024L,
                 DrainTimeout = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(drain))),
                 StorePath = parse.GetValue(store)?.FullName,
             };

@@ -124,7 +124,7 @@ public sealed class MatrixBuilder
                 await _judge.JudgeAsync(items, _options.Isolation, 400, async (id, verdict) => await onVerdict(byId[id], verdict), ct);
             },
             (_, verdict) => Settle(verdict),
-            (_, stored) =>
+            (_, _, stored) =>
             {
                 if (stored) Interlocked.Increment(ref fromStore);
                 progress?.Report(new EvaluationProgress(Interlocked.Increment(ref done), rows.Count, Volatile.Read(ref fromStore)));

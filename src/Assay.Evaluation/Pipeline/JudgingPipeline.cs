@@ -51,8 +51,15 @@ public sealed class JudgingPipeline
         return _modes.Any(m => m.Handles(problem.Judge));
     }
 
-    public async Task<PipelineResult> JudgeAsync(IReadOnlyList<JudgeRequest> requests, IProgress<EvaluationProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+    public Task<PipelineResult> JudgeAsync(IReadOnlyList<JudgeRequest> requests, IProgress<EvaluationProgress>? progress = null,
+        CancellationToken cancellationToken = default) => JudgeAsync(requests, progress, null, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="onJudged"/> is also told of each request (by its index) as soon as its verdict is
+    /// known, from several threads, so that a caller (the server) can answer it before the rest are judged.
+    /// </summary>
+    public async Task<PipelineResult> JudgeAsync(IReadOnlyList<JudgeRequest> requests, IProgress<EvaluationProgress>? progress,
+        Action<int, JudgedProgram>? onJudged, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
         var modeOf = new IJudgingMode[requests.Count];
@@ -77,7 +84,7 @@ public sealed class JudgingPipeline
 
             var planned = new Planned[indices.Count];
             var limitsOfKey = new Dictionary<string, ProblemCalibration>(StringComparer.Ordinal);
-            var requestsPerKey = new Dictionary<string, int>(StringComparer.Ordinal);
+            var requestsOfKey = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             for (var j = 0; j < indices.Count; j++)
             {
                 var request = requests[indices[j]];
@@ -87,15 +94,22 @@ public sealed class JudgingPipeline
                 if (planned[j].Work is not { } work)
                 {
                     tally.Judged(1);
+                    onJudged?.Invoke(indices[j], new JudgedProgram(request, planned[j].Unrunnable!, false));
                     continue;
                 }
                 limitsOfKey.TryAdd(work.Key, problemLimits);
-                requestsPerKey[work.Key] = requestsPerKey.GetValueOrDefault(work.Key) + 1;
+                if (!requestsOfKey.TryGetValue(work.Key, out var same)) requestsOfKey[work.Key] = same = [];
+                same.Add(indices[j]);
             }
             tally.Start();
             var flow = await VerdictFlow.RunAsync<RawOutcome>(_store, planned.Where(p => p.Work is not null).Select(p => p.Work!).ToList(), mode.JudgeAsync,
                 (work, raw) => mode.Decide(work, raw, limitsOfKey[work.Key]),
-                (key, fromStore) => tally.Add(requestsPerKey[key], fromStore), cancellationToken);
+                (key, verdict, fromStore) =>
+                {
+                    tally.Add(requestsOfKey[key].Count, fromStore);
+                    if (onJudged is null) return;
+                    foreach (var i in requestsOfKey[key]) onJudged(i, new JudgedProgram(requests[i], verdict, fromStore));
+                }, cancellationToken);
             for (var j = 0; j < indices.Count; j++)
             {
                 var request = requests[indices[j]];

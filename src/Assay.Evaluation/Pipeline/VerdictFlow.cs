@@ -11,19 +11,19 @@ namespace Assay.Evaluation.Pipeline;
 internal static class VerdictFlow
 {
     /// <summary>
-    /// Verdicts for every piece of work, by key. <paramref name="onVerdict"/> is told of each key as it gets its
-    /// verdict (stored ones first, with <c>fromStore</c> true), for progress. <typeparamref name="TRaw"/> is what the judge
+    /// Verdicts for every piece of work, by key. <paramref name="onVerdict"/> is told of each key and its verdict as it
+    /// gets it (stored ones first, with <c>fromStore</c> true), for progress and for answering early. <typeparamref name="TRaw"/> is what the judge
     /// reports and <paramref name="decide"/> turns into the verdict.
     /// </summary>
     public static async Task<FlowResult> RunAsync<TRaw>(IVerdictStore store, IReadOnlyList<PlannedWork> work,
         Func<IReadOnlyList<PlannedWork>, Func<PlannedWork, TRaw, ValueTask>, CancellationToken, Task> judge,
-        Func<PlannedWork, TRaw, ProgramVerdict> decide, Action<string, bool>? onVerdict, CancellationToken cancellationToken)
+        Func<PlannedWork, TRaw, ProgramVerdict> decide, Action<string, ProgramVerdict, bool>? onVerdict, CancellationToken cancellationToken)
     {
         var distinct = new Dictionary<string, PlannedWork>(StringComparer.Ordinal);
         foreach (var w in work) distinct.TryAdd(w.Key, w);
         var stored = await store.GetManyAsync(distinct.Keys, cancellationToken);
         var verdicts = new ConcurrentDictionary<string, ProgramVerdict>(stored, StringComparer.Ordinal);
-        foreach (var key in stored.Keys) onVerdict?.Invoke(key, true);
+        foreach (var (key, verdict) in stored) onVerdict?.Invoke(key, verdict, true);
 
         var todo = distinct.Values.Where(w => !verdicts.ContainsKey(w.Key)).ToList();
         if (todo.Count > 0)
@@ -33,7 +33,7 @@ internal static class VerdictFlow
                 var verdict = decide(w, raw);
                 verdicts[w.Key] = verdict;
                 if (verdict.IsStorable) store.Put(w.Key, verdict);
-                onVerdict?.Invoke(w.Key, false);
+                onVerdict?.Invoke(w.Key, verdict, false);
                 return ValueTask.CompletedTask;
             }, cancellationToken);
         }

@@ -56,17 +56,26 @@ class Worker:
         deadline = time.monotonic() + wall
         fd = self.process.stdout.fileno()
         while True:
-            while b"\n" not in self.buffer:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise WorkerTimeout()
-                ready, _, _ = select.select([fd], [], [], left)
-                if not ready:
-                    continue
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    raise WorkerDied(self._how())
-                self.buffer += chunk
+            if b"\n" not in self.buffer:
+                # Only each new chunk is searched, and the chunks are joined once: appending each to the buffer and
+                # searching all of it again is quadratic in the length of a line (a large reply).
+                parts = [self.buffer]
+                try:
+                    while True:
+                        left = deadline - time.monotonic()
+                        if left <= 0:
+                            raise WorkerTimeout()
+                        ready, _, _ = select.select([fd], [], [], left)
+                        if not ready:
+                            continue
+                        chunk = os.read(fd, 1 << 20)
+                        if not chunk:
+                            raise WorkerDied(self._how())
+                        parts.append(chunk)
+                        if b"\n" in chunk:
+                            break
+                finally:
+                    self.buffer = b"".join(parts)
             line, _, self.buffer = self.buffer.partition(b"\n")
             answer = json.loads(line)
             if answer.get("seq") == target:

@@ -10,11 +10,19 @@ class _Requests:
 
     def __iter__(self):
         while True:
-            while b"\n" not in self.buffer:
-                chunk = os.read(self.fd, 1 << 20)
-                if not chunk:
-                    return
-                self.buffer += chunk
+            if b"\n" not in self.buffer:
+                # Only each new chunk is searched, and the chunks are joined once: appending each pipe read (64 KB)
+                # to the buffer and searching all of it again was quadratic in a program's size (30 MB: seconds,
+                # spent inside the load's time limit).
+                parts = [self.buffer]
+                while True:
+                    chunk = os.read(self.fd, 1 << 20)
+                    if not chunk:
+                        return
+                    parts.append(chunk)
+                    if b"\n" in chunk:
+                        break
+                self.buffer = b"".join(parts)
             line, _, self.buffer = self.buffer.partition(b"\n")
             yield line
 

@@ -20,6 +20,7 @@ public sealed class AdmissionGate
     private double _sampledAtSeconds;
     private double _ratePerSecond;
     private bool _draining;
+    private readonly CancellationTokenSource _abandon = new();
 
     public AdmissionGate(int capacity)
     {
@@ -71,6 +72,19 @@ public sealed class AdmissionGate
 
     /// <summary>Refuse everything from now on: the server is shutting down.</summary>
     public void BeginDraining() => Volatile.Write(ref _draining, true);
+
+    /// <summary>
+    /// Cancelled when shutdown's drain timeout has passed: admitted work still unfinished is stopped, and each of
+    /// its requests answered as not judged (infra errors, 503) instead of being cut off with the connection.
+    /// </summary>
+    public CancellationToken Abandoned => _abandon.Token;
+
+    /// <summary>Stops the admitted work that is left (see <see cref="Abandoned"/>).</summary>
+    public Task AbandonAsync()
+    {
+        BeginDraining();
+        return _abandon.CancelAsync();
+    }
 
     /// <summary>Seconds until enough of the queue should have drained for <paramref name="items"/> more, from the recent completion rate.</summary>
     private int RetryAfterSeconds(int items)

@@ -33,6 +33,14 @@ public sealed class JudgeEngine : IAsyncDisposable
 
     public ProgramRunner Runner { get; }
 
+    /// <summary>
+    /// Candidates one judging sandbox takes, at most. Their verdicts come out when the sandbox ends, so this bounds
+    /// how long a finished item waits for the others judged beside it (16 one-second candidates: 16 s, where the
+    /// harness's default of 100 held answers for over a minute); a sandbox start (~0.15 s of CPU) is still shared
+    /// by up to 16 candidates.
+    /// </summary>
+    public const int MaxItemsPerSandbox = 16;
+
     /// <summary>True when the pipeline has a judging mode for this problem's tests.</summary>
     public bool Supports(Problem problem) => _prototype.Supports(problem);
 
@@ -66,7 +74,7 @@ public sealed class JudgeEngine : IAsyncDisposable
         var options = new EvaluationOptions { TimeLimit = TimeSpan.FromSeconds(timeLimitSeconds), Isolation = JudgeIsolation.Batch };
         if (_python.Value is not { } python) return new JudgingPipeline(Runner, _store, options);
         var share = Math.Clamp(sandboxes, 1, Runner.Concurrency);
-        var perSandbox = Math.Clamp((items + share - 1) / share, 1, 100);
+        var perSandbox = Math.Clamp((items + share - 1) / share, 1, MaxItemsPerSandbox);
         return new JudgingPipeline(Runner, _store, options, new PythonJudge(Runner, python, perSandbox, memoryLimitKb));
     }
 

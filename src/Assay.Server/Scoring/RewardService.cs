@@ -27,7 +27,8 @@ public sealed record ItemResult(string? Id, double? Score, int Passed, int Total
 public sealed record RewardBatch(IReadOnlyList<ItemResult>? Results, AdmissionDecision? Refusal);
 
 /// <summary>Turns reward items into problems, admits them, has them judged in batches, and scores the verdicts.</summary>
-public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatcher, AdmissionGate gate, ServerMetrics metrics)
+public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatcher, AdmissionGate gate, ServerMetrics metrics, ServeOptions options,
+    ILogger<RewardService> logger)
 {
     /// <summary>
     /// Scores the items. Throws <see cref="InvalidRequestException"/> for a malformed or unsupported item before
@@ -65,6 +66,14 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
                 metrics.ItemFinished("no_code");
                 continue;
             }
+            if (System.Text.Encoding.UTF8.GetByteCount(program) is var bytes && bytes > options.MaxSourceBytes)
+            {
+                // Not run: the completion's fault, scored as a failure (like no_code), never an infra error.
+                results[i] = new ItemResult(item.Id, 0.0, 0, suite.Total, "source_too_large", false,
+                    $"the program is {bytes} bytes; this server judges programs of at most {options.MaxSourceBytes} bytes (--max-source-kb)", null);
+                metrics.ItemFinished("source_too_large");
+                continue;
+            }
             if (resolution.Toolchain is null)
             {
                 results[i] = new ItemResult(item.Id, null, 0, suite.Total, "sandbox_error", true, $"language {resolution.Definition.Name}: {resolution.Problem}", null);
@@ -78,8 +87,18 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
         if (work.Count > 0)
         {
             var admission = gate.TryAdmit(work.Count);
-            if (!admission.Admitted) return new RewardBatch(null, admission);
+            if (!admission.Admitted)
+            {
+                if (admission.Reason == "draining") logger.LogWarning("assay serve: dropped a request ({Items} items): refused while shutting down (503)", work.Count);
+                return new RewardBatch(null, admission);
+            }
             var outcomes = await Task.WhenAll(dispatcher.Submit(work, deadline, aborted));
+            // Shutdown's drain timeout stopped some of this request's items: said in the log, once per request.
+            if (outcomes.Count(o => o.FailureStatus == "shutting_down") is var dropped and > 0)
+            {
+                logger.LogWarning("assay serve: dropped a request: {Dropped} of {Items} items not judged, the server is shutting down (first: {Where}{Id})",
+                    dropped, work.Count, items[workIndex[0]].Where, items[workIndex[0]].Id is { } id ? " id " + id : "");
+            }
             for (var j = 0; j < work.Count; j++)
             {
                 var i = workIndex[j];

@@ -30,10 +30,14 @@ public sealed partial class AssayServeProcess : IAsyncDisposable
     [GeneratedRegex(@"listening on (http://\S+)")]
     private static partial Regex Listening();
 
-    public static async Task<AssayServeProcess> StartAsync(params string[] extra)
+    public static Task<AssayServeProcess> StartAsync(params string[] extra) => StartAsync(new Dictionary<string, string>(), extra);
+
+    /// <summary>As above, with <paramref name="environment"/> added to the process's environment.</summary>
+    public static async Task<AssayServeProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] extra)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "assay.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         foreach (var arg in new[] { dll, "serve", "--port", "0", "--host", "127.0.0.1", "-j", "2" }.Concat(extra)) info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -61,6 +65,10 @@ public sealed partial class AssayServeProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is not null) lock (server._output) server._output.Add(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (server._output) server._output.Add("stderr: " + e.Data);
         };
         return server;
     }

@@ -16,7 +16,7 @@ public sealed record ScoreRequest
     /// <summary>Limits for items that give none.</summary>
     public Limits? Limits { get; init; }
 
-    /// <summary>Seconds from arrival after which items not yet started are given up (infra_error, `deadline_exceeded`).</summary>
+    /// <summary>Seconds from arrival after which items not yet judged, queued or running, are answered `deadline_exceeded` (infra_error).</summary>
     public double? DeadlineS { get; init; }
 
     /// <summary>Include per-test outcomes.</summary>

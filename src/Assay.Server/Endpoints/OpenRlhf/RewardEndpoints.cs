@@ -1,5 +1,6 @@
 using System.Globalization;
 using Assay.Server.Endpoints.Native;
+using Assay.Server.Judging;
 using Assay.Server.Scoring;
 
 namespace Assay.Server.Endpoints.OpenRlhf;
@@ -7,8 +8,9 @@ namespace Assay.Server.Endpoints.OpenRlhf;
 /// <summary>
 /// OpenRLHF's remote reward endpoint (`--reward.remote_url http://host:port/get_reward`, formerly `--remote_rm_url`).
 /// Options go in the query string: `?preset=deepcoder&amp;language=python&amp;time_limit_s=6`. OpenRLHF needs a
-/// number for every sample, so when any sample could not be judged for Assay's own reasons the answer is 503 with
-/// Retry-After (OpenRLHF retries), never a made-up zero.
+/// number for every sample, so when any sample could not be judged for Assay's own passing reasons the answer is 503
+/// with Retry-After (OpenRLHF retries), never a made-up zero; what retrying cannot fix (a language without a
+/// toolchain here) is a 4xx with the reason.
 /// </summary>
 internal static class RewardEndpoints
 {
@@ -21,11 +23,13 @@ internal static class RewardEndpoints
             .Accepts<RewardRequest>("application/json")
             .Produces<RewardResponse>()
             .Produces<ErrorAnswer>(400)
+            .Produces<ErrorAnswer>(413)
+            .Produces<ErrorAnswer>(422)
             .Produces<ErrorAnswer>(429)
             .Produces<ErrorAnswer>(503);
     }
 
-    private static async Task<IResult> GetRewardAsync(HttpContext context, RewardService rewards, ServeOptions options)
+    private static async Task<IResult> GetRewardAsync(HttpContext context, RewardService rewards, JudgeEngine engine, ServeOptions options)
     {
         var arrived = DateTimeOffset.UtcNow;
         var query = context.Request.Query;
@@ -47,6 +51,9 @@ internal static class RewardEndpoints
         if (request.Query.Count > options.MaxItemsPerRequest)
             throw new InvalidRequestException($"query: {request.Query.Count} samples; at most {options.MaxItemsPerRequest} per request", 413);
 
+        // A language this host has no toolchain for stays so: a 503 would have OpenRLHF retry it for ever.
+        if (await engine.ResolveAsync(language) is { Toolchain: null } missing)
+            throw new InvalidRequestException($"language {missing.Definition.Name}: this server has no toolchain for it ({missing.Problem}); retrying cannot help", 422);
         var items = request.Query.Select((text, i) => new RewardItem($"query[{i}]", null, language, null, text ?? throw new InvalidRequestException($"query[{i}]: null"),
             request.Prompts?[i], request.Labels[i], preset, null, limit, memory)).ToList();
         var batch = await rewards.ScoreAsync(items, deadline, details: false, context.RequestAborted);

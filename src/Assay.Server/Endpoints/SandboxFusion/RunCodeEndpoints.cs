@@ -23,6 +23,7 @@ internal static class RunCodeEndpoints
             .Accepts<RunCodeRequest>("application/json")
             .Produces<RunCodeResponse>()
             .Produces<ErrorAnswer>(400)
+            .Produces<ErrorAnswer>(413)
             .Produces<ErrorAnswer>(429)
             .Produces<ErrorAnswer>(503)
             .Produces<ErrorAnswer>(504);
@@ -30,7 +31,7 @@ internal static class RunCodeEndpoints
     }
 
     private static async Task<IResult> RunCodeAsync(HttpContext context, JudgeEngine engine, RunCodeLanes lanes, AdmissionGate gate, ServerMetrics metrics,
-        ServeOptions options)
+        ServeOptions options, ILogger<RunCodeLanes> logger)
     {
         var arrived = DateTimeOffset.UtcNow;
         var request = await Wire.ReadAsync<RunCodeRequest>(context.Request);
@@ -40,6 +41,8 @@ internal static class RunCodeEndpoints
         if (request.Files is { } files && files.Any(f => f.Value is not null && !f.Key.Contains("IGNORE_THIS_FILE", StringComparison.Ordinal)))
             throw new InvalidRequestException("files: extra files are not supported by Assay's /run_code; send an empty map");
         if (request.FetchFiles is { Count: > 0 }) throw new InvalidRequestException("fetch_files: fetching files is not supported by Assay's /run_code; send an empty list");
+        if (System.Text.Encoding.UTF8.GetByteCount(request.Code) is var bytes && bytes > options.MaxSourceBytes)
+            throw new InvalidRequestException($"code: {bytes} bytes; this server runs programs of at most {options.MaxSourceBytes} bytes (--max-source-kb)", 413);
         var resolution = await engine.ResolveAsync(request.Language) ?? throw new InvalidRequestException(
             $"language: unknown `{request.Language}` (known: {string.Join(", ", engine.Runner.Catalog.Definitions.Select(d => d.Name))})");
         if (resolution.Toolchain is not { } toolchain)
@@ -49,12 +52,18 @@ internal static class RunCodeEndpoints
         }
 
         var admission = gate.TryAdmit(1);
-        if (!admission.Admitted) return Wire.Refused(context, admission);
+        if (!admission.Admitted)
+        {
+            if (admission.Reason == "draining") logger.LogWarning("assay serve: dropped a /run_code request: refused while shutting down (503)");
+            return Wire.Refused(context, admission);
+        }
         var started = 0;
+        // Past shutdown's drain timeout the run is stopped and answered 503 (retry elsewhere), not cut off with the connection.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, gate.Abandoned);
         try
         {
             var waitUntil = arrived + options.RunCodeQueueDeadline;
-            if (!await lanes.WaitSandboxAsync(waitUntil - DateTimeOffset.UtcNow, context.RequestAborted)) return QueueDeadline(context, metrics, options);
+            if (!await lanes.WaitSandboxAsync(waitUntil - DateTimeOffset.UtcNow, stop.Token)) return QueueDeadline(context, metrics, options);
             try
             {
                 gate.Started(1);
@@ -68,10 +77,10 @@ internal static class RunCodeEndpoints
                 PreparedProgram prepared;
                 if (toolchain.IsCompiled)
                 {
-                    if (!await lanes.WaitCompileAsync(waitUntil - DateTimeOffset.UtcNow, context.RequestAborted)) return QueueDeadline(context, metrics, options);
+                    if (!await lanes.WaitCompileAsync(waitUntil - DateTimeOffset.UtcNow, stop.Token)) return QueueDeadline(context, metrics, options);
                     try
                     {
-                        prepared = await engine.Runner.PrepareAsync(toolchain, request.Code, context.RequestAborted);
+                        prepared = await engine.Runner.PrepareAsync(toolchain, request.Code, stop.Token);
                     }
                     finally
                     {
@@ -80,9 +89,9 @@ internal static class RunCodeEndpoints
                 }
                 else
                 {
-                    prepared = await engine.Runner.PrepareAsync(toolchain, request.Code, context.RequestAborted);
+                    prepared = await engine.Runner.PrepareAsync(toolchain, request.Code, stop.Token);
                 }
-                var report = await RunAsync(engine, prepared, System.Text.Encoding.UTF8.GetBytes(request.Stdin ?? ""), limits, context.RequestAborted);
+                var report = await RunAsync(engine, prepared, System.Text.Encoding.UTF8.GetBytes(request.Stdin ?? ""), limits, stop.Token);
                 metrics.ItemFinished(report.Status.ToWireName());
                 return Wire.Ok(ToResponse(report));
             }
@@ -90,6 +99,13 @@ internal static class RunCodeEndpoints
             {
                 lanes.ReleaseSandbox();
             }
+        }
+        catch (OperationCanceledException) when (gate.Abandoned.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            metrics.ItemFinished("shutting_down");
+            logger.LogWarning("assay serve: dropped a /run_code request: the server is shutting down (503)");
+            context.Response.Headers.RetryAfter = "1";
+            return Wire.Error(503, "the server stopped before this run finished; retry against another instance or after its restart");
         }
         finally
         {

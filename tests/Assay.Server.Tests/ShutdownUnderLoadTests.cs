@@ -1,0 +1,108 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Assay.Server.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Assay.Server.Tests;
+
+/// <summary>
+/// The fault test of the server (issue 11): the real `assay serve`, 200 concurrent requests of half a second of
+/// CPU each (far more than two sandboxes finish in the drain timeout), SIGTERM in the middle. Every request gets
+/// an HTTP answer — its results, `shutting_down` infra errors for what could not be finished, or 503 with
+/// Retry-After — none is reset, each dropped one is logged, and the process exits.
+/// </summary>
+[Collection(SandboxCollection.Name)]
+public sealed class ShutdownUnderLoadTests(ITestOutputHelper output)
+{
+    private const int Requests = 200;
+
+    private static object Item(int i) => new
+    {
+        items = new[]
+        {
+            new
+            {
+                id = $"r{i}",
+                code = $"import time\ndef f():\n    t = time.process_time()\n    while time.process_time() - t < 0.5:\n        pass\n    return 1\n# {i} {Guid.NewGuid():N}\n",
+                tests = new { assert_case = new[] { "assert f() == 1" } },
+            },
+        },
+        limits = new { time_limit_s = 4 },
+    };
+
+    private sealed record Answer(int Status, JsonElement? Body, bool RetryAfter, string? Failure);
+
+    private static async Task<Answer> SendAsync(HttpClient client, int i)
+    {
+        try
+        {
+            using var response = await client.PostAsJsonAsync("/v1/score", Item(i));
+            var text = await response.Content.ReadAsStringAsync();
+            JsonElement? body = null;
+            try
+            {
+                body = JsonDocument.Parse(text).RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+            }
+            return new Answer((int)response.StatusCode, body, response.Headers.RetryAfter is not null, null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return new Answer(0, null, false, ex.GetType().Name + ": " + (ex.InnerException?.Message ?? ex.Message));
+        }
+    }
+
+    [SandboxFact]
+    public async Task Sigterm_under_200_concurrent_requests_answers_every_one_resets_none_and_exits()
+    {
+        await using var server = await AssayServeProcess.StartAsync("--drain-timeout", "10");
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(150) };
+        var answers = Enumerable.Range(0, Requests).Select(i => SendAsync(client, i)).ToList();
+        using var probe = new HttpClient { BaseAddress = server.Address };
+        for (var i = 0; i < 500; i++)
+        {
+            using var health = JsonDocument.Parse(await probe.GetStringAsync("/health"));
+            if (health.RootElement.GetProperty("running").GetInt64() > 0 && health.RootElement.GetProperty("queued").GetInt64() > Requests / 2) break;
+            await Task.Delay(20);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        server.Terminate();
+
+        var all = await Task.WhenAll(answers);
+        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        var failures = all.Where(a => a.Failure is not null).Select(a => a.Failure!).ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} of {Requests} requests got no answer, e.g. {failures.FirstOrDefault()}");
+        var judged = 0;
+        var dropped = 0;
+        foreach (var answer in all)
+        {
+            if (answer.Status == 503)
+            {
+                Assert.True(answer.RetryAfter, "a 503 without Retry-After");
+                dropped++;
+                continue;
+            }
+            Assert.Equal(200, answer.Status);
+            var result = answer.Body!.Value.GetProperty("results")[0];
+            if (result.Str("status") == "ok")
+            {
+                judged++;
+                continue;
+            }
+            Assert.Equal("shutting_down", result.Str("status"));
+            Assert.True(result.Bool("infra_error"));
+            Assert.Null(result.Score());
+            dropped++;
+        }
+        // Two sandboxes finish some in the drain timeout, and not 100 s of work.
+        Assert.True(judged > 0, "nothing was judged before the drain timeout");
+        Assert.True(dropped > 0, "nothing was dropped: the load was too small to test the drain timeout");
+        Assert.Equal(0, exit);
+        var logged = server.Output.Split('\n').Count(line => line.Contains("assay serve: dropped", StringComparison.Ordinal));
+        output.WriteLine($"{judged} judged, {dropped} dropped ({all.Count(a => a.Status == 503)} of them 503), {logged} logged as dropped");
+        Assert.Equal(dropped, logged);
+    }
+}
