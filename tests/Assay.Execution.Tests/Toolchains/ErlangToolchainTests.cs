@@ -45,7 +45,8 @@ public sealed class ErlangToolchainTests(SandboxFixture sandbox) : ToolchainTest
             """);
         Assert.Equal(RunStatus.RuntimeError, report.Status);
         Assert.Equal(1, report.Run.ExitCode);
-        Assert.StartsWith("before\n", report.Run.Stdout, StringComparison.Ordinal);
+        // Not asserted: "before" on stdout. The VM halts on a boot error without waiting for the io server, so
+        // the line is lost about one run in six (measured 2026-12-03, on revisions before and after issue 10).
         Assert.Contains("badarith", report.Run.Stderr, StringComparison.Ordinal);
         Assert.Contains("init terminating in do_boot", report.Run.Stderr, StringComparison.Ordinal);
     }
