@@ -101,9 +101,9 @@ internal static class EvalCommand
         {
             return await Fail(console, ExitCodes.BadInput, ex.Message + " (use --on-bad-record skip to report such lines and go on)");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // InvalidDataException (a corrupt gzip, a malformed toolchain file) is not an IOException; its message names the file.
+            // InvalidDataException (a corrupt gzip, a malformed toolchain file) is AssayApp's: exit 2 with its message, for every verb.
             return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
         foreach (var record in bad) await console.Error.WriteLineAsync("assay: " + record.Report());

@@ -91,7 +91,7 @@ internal static class RankCommand
         {
             return await Fail(console, ExitCodes.BadInput, ex.Message + " (use --on-bad-record skip to report such lines and go on)");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
