@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Assay.Cli.Commands;
+using Assay.Core.Evaluation;
 
 namespace Assay.Cli;
 
@@ -32,6 +33,12 @@ public static class AssayApp
         {
             return await parse.InvokeAsync(config);
         }
+        catch (VerdictStoreException ex)
+        {
+            await console.Error.WriteLineAsync("assay: " + ex.Message);
+            await console.Error.WriteLineAsync("assay: " + WayOut(ex.Fault));
+            return ExitCodes.BadInput;
+        }
         catch (InvalidDataException ex)
         {
             // Thrown only for input that cannot be read (a corrupt gzip, a malformed toolchain file); the message names the file.
@@ -44,4 +51,14 @@ public static class AssayApp
             return ExitCodes.AssayFault;
         }
     }
+
+    /// <summary>What the user can do about a store Assay will not use; the store only caches verdicts, so none of these loses results.</summary>
+    private static string WayOut(VerdictStoreFault fault) => fault switch
+    {
+        VerdictStoreFault.Damaged =>
+            "Assay neither repairs nor deletes it: run with --no-store, give another --store PATH, or move the file aside (it only caches verdicts) and rerun to start a new one.",
+        VerdictStoreFault.NotAStore => "give --store a path of its own (a new file is created there), or run with --no-store.",
+        VerdictStoreFault.Unwritable => "give --store a path in a writable place, or run with --no-store.",
+        _ => "wait for the other run to finish, or give another --store PATH.",
+    };
 }

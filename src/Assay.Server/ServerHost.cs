@@ -28,6 +28,11 @@ public static class ServerHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Logs are diagnostics: stderr, so stdout carries only what `assay serve` itself prints (the address, "stopped").
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        // A host that fails to start (a port in use, invalid options) is reported by the caller in one line, not as a
+        // logged stack trace; what the host logs while running (a failed background service) is Critical and stays.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (options is not null) builder.Configuration.AddInMemoryCollection(options.ToSettings());
         var services = builder.Services;
         services.AddOptions<ServeOptions>().BindConfiguration(ServeOptions.Section).ValidateOnStart();

@@ -1,6 +1,6 @@
 namespace Assay.Cli.Commands;
 
-/// <summary>Rules that `eval` and `rank` share: where the store lives, how `--k` reads.</summary>
+/// <summary>Rules the verbs share: where the store lives, how `--k` and seconds read.</summary>
 internal static class CommandDefaults
 {
     /// <summary>The verdict store when `--store` is not given: `$XDG_CACHE_HOME/assay` or `~/.cache/assay`.</summary>
@@ -22,6 +22,19 @@ internal static class CommandDefaults
             ks.Add(k);
         }
         return ks.Count > 0;
+    }
+
+    /// <summary>
+    /// Null when <paramref name="seconds"/> is a finite number of seconds above 0 (or 0 itself when
+    /// <paramref name="zeroAllowed"/>) and at most <paramref name="max"/>; else the message. NaN slips through range
+    /// patterns such as `is &lt;= 0 or &gt; max` (every comparison with NaN is false) and used to crash the judge.
+    /// </summary>
+    public static string? SecondsProblem(string option, double? seconds, double max, bool zeroAllowed = false)
+    {
+        if (seconds is not { } s) return null;
+        var inRange = double.IsFinite(s) && (zeroAllowed ? s >= 0 : s > 0) && s <= max;
+        var floor = zeroAllowed ? "0 or more" : "more than 0";
+        return inRange ? null : $"{option} must be a number of seconds, {floor} and at most {max}, not {s.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     }
 
     /// <summary>The path a loader reads: `-` stays `-` (standard input), anything else becomes a full path.</summary>

@@ -62,10 +62,9 @@ internal static class EvalCommand
     {
         var clock = Stopwatch.StartNew();
         if (!CommandDefaults.TryParseKs(args.Ks ?? DefaultKs, out var ks)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
-        if (args.TimeLimit is { } t && (!double.IsFinite(t) || t <= 0 || t > 600))
-            return await Fail(console, ExitCodes.BadInput, "--time-limit must be more than 0 and at most 600 seconds");
-        if (!double.IsFinite(args.Floor) || args.Floor <= 0 || args.Floor > 600)
-            return await Fail(console, ExitCodes.BadInput, "--time-limit-floor must be more than 0 and at most 600 seconds");
+        if ((CommandDefaults.SecondsProblem("--time-limit", args.TimeLimit, 600) ?? CommandDefaults.SecondsProblem("--time-limit-floor", args.Floor, 600)) is { } seconds)
+            return await Fail(console, ExitCodes.BadInput, seconds);
+        if (args.NoStore && args.Store is not null) return await Fail(console, ExitCodes.BadInput, "--store and --no-store contradict each other: give one");
         // Options are bound and checked before any file is read or anything is judged.
         var options = new EvaluationOptions
         {

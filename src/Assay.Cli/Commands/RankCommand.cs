@@ -61,7 +61,8 @@ internal static class RankCommand
         var clock = Stopwatch.StartNew();
         if (!CommandDefaults.TryParseKs(args.Ks, out var parsedKs)) return await Fail(console, ExitCodes.BadInput, $"--k must be positive integers separated by commas, not `{args.Ks}`");
         var ks = parsedKs.Distinct().Order().ToList();
-        if (args.TimeLimit is <= 0 or > 600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 600 seconds");
+        if (CommandDefaults.SecondsProblem("--time-limit", args.TimeLimit, 600) is { } seconds) return await Fail(console, ExitCodes.BadInput, seconds);
+        if (args.NoStore && args.Store is not null) return await Fail(console, ExitCodes.BadInput, "--store and --no-store contradict each other: give one");
         if (args.MaxTimeouts < 1) return await Fail(console, ExitCodes.BadInput, "--max-timeouts must be at least 1");
         if (args.TestCaseLimit < 1) return await Fail(console, ExitCodes.BadInput, "--test-case-limit must be at least 1");
         if (args.CodeExponent < 0 || args.Beta0 <= 0 || args.Alpha <= 0) return await Fail(console, ExitCodes.BadInput, "--code-exponent must be ≥ 0, --b4-beta0 and --b4-alpha > 0");

@@ -18,7 +18,10 @@ internal static class ServeCommand
     /// see ServerHost), so that the host, not System.CommandLine, decides when it is over.
     /// </summary>
     public static TimeSpan TerminationTimeout(ParseResult parse) =>
-        TimeSpan.FromSeconds(Math.Max(0, parse?.GetValue<double>("--drain-timeout") ?? 0) + 30);
+        parse?.GetValue<double>("--drain-timeout") is { } drain && double.IsFinite(drain) && drain is >= 0 and <= 3600
+            ? TimeSpan.FromSeconds(drain + 30)
+            : TimeSpan.FromSeconds(30); // a bad value is refused by the action itself
+
 
     public static Command Build(CliConsole console)
     {
@@ -45,8 +48,10 @@ internal static class ServeCommand
         {
             port, host, concurrency, runCodeSandboxes, maxQueue, maxItems, maxRequest, maxSource, drain, store,
         };
-        command.SetAction((parse, cancellationToken) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
+            if (CommandDefaults.SecondsProblem("--drain-timeout", parse.GetValue(drain), 3600, zeroAllowed: true) is { } seconds)
+                return await Fail(console, ExitCodes.BadInput, seconds);
             var options = new ServeOptions
             {
                 Port = parse.GetValue(port),
@@ -57,10 +62,10 @@ internal static class ServeCommand
                 MaxItemsPerRequest = parse.GetValue(maxItems),
                 MaxRequestBytes = parse.GetValue(maxRequest) * 1024L * 1024L,
                 MaxSourceBytes = parse.GetValue(maxSource) * 1024L,
-                DrainTimeout = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(drain))),
+                DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drain)),
                 StorePath = parse.GetValue(store)?.FullName,
             };
-            return ExecuteAsync(console, options, cancellationToken);
+            return await ExecuteAsync(console, options, cancellationToken);
         });
         return command;
     }

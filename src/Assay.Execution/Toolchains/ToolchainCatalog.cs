@@ -36,20 +36,33 @@ public sealed class ToolchainCatalog
     public IReadOnlyList<ToolchainDefinition> Definitions => _definitions;
 
     /// <summary>The toolchain files shipped next to Assay, plus any in $ASSAY_TOOLCHAINS (which win on name clashes).</summary>
+    /// <remarks>
+    /// Each $ASSAY_TOOLCHAINS entry (colon-separated) is a folder of `*.yaml` files or one `.yaml` file; one that does
+    /// not exist is an error, not silently nothing — a typo there would otherwise judge with the shipped toolchains.
+    /// </remarks>
     public static ToolchainCatalog LoadDefault()
     {
-        var dirs = new List<string> { Path.Combine(AppContext.BaseDirectory, "toolchains") };
+        var sources = new List<string> { Path.Combine(AppContext.BaseDirectory, "toolchains") };
         if (System.Environment.GetEnvironmentVariable("ASSAY_TOOLCHAINS") is { Length: > 0 } extra)
-            dirs.AddRange(extra.Split(':', StringSplitOptions.RemoveEmptyEntries));
-        return LoadFrom(dirs);
+        {
+            foreach (var entry in extra.Split(':', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!Directory.Exists(entry) && !(File.Exists(entry) && entry.EndsWith(".yaml", StringComparison.Ordinal)))
+                    throw new InvalidDataException($"ASSAY_TOOLCHAINS: `{entry}` is neither a folder nor a .yaml file");
+                sources.Add(entry);
+            }
+        }
+        return LoadFrom(sources);
     }
 
+    /// <summary>Toolchains from folders of `*.yaml` files (or single files); later sources win on name clashes. Missing folders are skipped.</summary>
     public static ToolchainCatalog LoadFrom(IEnumerable<string> directories)
     {
         var byName = new Dictionary<string, ToolchainDefinition>(StringComparer.OrdinalIgnoreCase);
-        foreach (var dir in directories.Where(Directory.Exists))
+        foreach (var source in directories)
         {
-            foreach (var file in Directory.GetFiles(dir, "*.yaml").Order(StringComparer.Ordinal))
+            IEnumerable<string> files = File.Exists(source) ? [source] : Directory.Exists(source) ? Directory.GetFiles(source, "*.yaml").Order(StringComparer.Ordinal) : [];
+            foreach (var file in files)
             {
                 var definition = Parse(File.ReadAllText(file), file);
                 byName[definition.Name] = definition;
@@ -71,12 +84,19 @@ public sealed class ToolchainCatalog
         ToolchainDefinition definition;
         try
         {
+            // Syntax first: the deserializer reports a syntax error as "Operation is not valid due to the current state".
+            new YamlDotNet.RepresentationModel.YamlStream().Load(new StringReader(yaml));
             definition = deserializer.Deserialize<ToolchainDefinition>(yaml)
                 ?? throw new InvalidDataException($"{origin}: empty toolchain file");
         }
         catch (YamlDotNet.Core.YamlException ex)
         {
-            throw new InvalidDataException($"{origin}: {ex.Message}", ex);
+            throw new InvalidDataException($"{origin}:{ex.Start.Line}: {YamlProblems.Describe(ex)}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner throws this, without a position, for some malformed input (an unclosed `[`).
+            throw new InvalidDataException($"{origin}: not valid YAML (an unclosed `[` or `{{`, or a stray `:`?)", ex);
         }
         if (string.IsNullOrWhiteSpace(definition.Name)) throw new InvalidDataException($"{origin}: `name` is required");
         if (string.IsNullOrEmpty(definition.DisplayName)) definition.DisplayName = definition.Name;
