@@ -18,6 +18,9 @@ public static class AssayApp
             ServeCommand.Build(console),
             RankCommand.Build(console),
         };
+        // Every verb takes it: results and warnings stay, progress bars and informational lines go.
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bars or informational messages (results, warnings and errors stay).", Recursive = true };
+        root.Options.Add(quiet);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -25,6 +28,7 @@ public static class AssayApp
             await console.Error.WriteLineAsync("Try `assay --help`.");
             return ExitCodes.BadInput;
         }
+        console.Quiet = parse.GetValue(quiet);
         // Our own handler below, not System.CommandLine's (which prints a stack trace and exits 1).
         var config = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
         // A server finishes its admitted work on SIGTERM before exiting, which takes longer than the default 2 s.

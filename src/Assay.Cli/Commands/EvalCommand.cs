@@ -139,7 +139,7 @@ internal static class EvalCommand
             }
 
             EvaluationResult result;
-            if (!args.Json && !Console.IsErrorRedirected && console.Ui.Profile.Capabilities.Interactive)
+            if (!args.Json && console.ShowsProgress)
             {
                 result = await WithProgressBarAsync(console, p => evaluator.EvaluateAsync(problems, samples, p, cancellationToken));
             }
@@ -158,7 +158,7 @@ internal static class EvalCommand
     private static async Task<EvaluationResult> WithProgressBarAsync(CliConsole console, Func<IProgress<EvaluationProgress>, Task<EvaluationResult>> work)
     {
         EvaluationResult? result = null;
-        await console.Ui.Progress()
+        await console.Progress.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedlessRateColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
@@ -204,10 +204,18 @@ internal static class EvalCommand
         foreach (var (status, count) in s.StatusCounts.Where(c => c.Value > 0 && c.Key != "ok")) table.AddRow(Markup.Escape(status), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("distinct programs", $"{s.DistinctPrograms} ({s.JudgedNow} judged now, {s.FromStore} samples from the store)");
         table.AddRow("judged in a sandbox of their own", s.Isolated.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        table.AddRow("time", $"{elapsed.TotalSeconds:F1} s ({s.Samples / Math.Max(elapsed.TotalSeconds, 1e-9):F0} samples/s)");
-        table.AddRow("results", Markup.Escape(resultsPath));
+        table.AddRow("time", $"{elapsed.TotalSeconds:F1} s ({Rate(s.Samples, elapsed)})");
         console.Ui.Write(table);
+        // Below the table, not in a cell: a long path would be wrapped mid-word to fit the column.
+        console.Ui.WriteLine("results: " + resultsPath);
         foreach (var failure in s.ReferenceFailures) console.Ui.MarkupLine("[yellow]reference solution fails:[/] " + Markup.Escape(failure));
+    }
+
+    /// <summary>`12 samples/s`, `0.4 samples/s`: a whole number hides a slow rate and "1 samples/s" reads wrong.</summary>
+    private static string Rate(int samples, TimeSpan elapsed)
+    {
+        var rate = samples / Math.Max(elapsed.TotalSeconds, 1e-9);
+        return rate >= 10 ? $"{rate:F0} samples/s" : $"{rate:F1} samples/s";
     }
 
     private static string ToJson(EvaluationSummary s, SampleCoverage coverage, EvaluationResult result, string resultsPath, List<BadRecord> bad, TimeSpan elapsed)

@@ -132,9 +132,9 @@ internal static class RankCommand
                         + $"({string.Join(", ", untested.Take(5))}{(untested.Count > 5 ? ", …" : "")}): their ranking is the samples' own order");
 
                 // Ground truth: every sample against the problem's own tests, exactly as `assay eval` judges it.
-                await console.Error.WriteLineAsync($"assay: judging {samples.Count} samples against the problems' tests");
+                await console.Info.WriteLineAsync($"assay: judging {samples.Count} samples against the problems' tests");
                 var evaluation = await new Evaluator(judge, store, new EvaluationOptions { Isolation = args.Isolation }).EvaluateAsync(problems, samples, null, cancellationToken);
-                await console.Error.WriteLineAsync($"assay: building the {(kind == MatrixKind.Assertions ? "pass/fail" : "output")} matrix: "
+                await console.Info.WriteLineAsync($"assay: building the {(kind == MatrixKind.Assertions ? "pass/fail" : "output")} matrix: "
                     + $"{plan.Sum(p => p.Problem.Programs.Count)} distinct candidates × {plan.Sum(p => p.Problem.Columns.Count)} columns over {plan.Count} problems");
                 build = await new MatrixBuilder(judge, store, new MatrixOptions
                 {

@@ -159,7 +159,7 @@ internal sealed class RankReport
             + $"{Problems.Sum(p => p.Matrix.Tests)} columns; cells: {string.Join(", ", cells)}"));
         console.Ui.MarkupLine(Markup.Escape($"ties: {Problems.Count(p => p.Ranking.TiedAtTop > 1)} problems with a tie at rank 1 ({CandidateRanking.TieRule})"));
         console.Ui.MarkupLine(Markup.Escape($"matrix: {Build.JudgedNow} judged now, {Build.FromStore} from the store, {Build.Elapsed.TotalSeconds:F1} s; total {elapsed.TotalSeconds:F1} s"));
-        console.Ui.MarkupLine("ranked candidates: " + Markup.Escape(rankedPath));
+        console.Ui.WriteLine("ranked candidates: " + rankedPath);
     }
 
     private static Dictionary<string, double> Figures(IReadOnlyDictionary<int, double> values) =>
