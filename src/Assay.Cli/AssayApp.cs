@@ -24,8 +24,9 @@ public static class AssayApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) await console.Error.WriteLineAsync("assay: " + error.Message);
-            await console.Error.WriteLineAsync("Try `assay --help`.");
+            foreach (var error in parse.Errors) await console.Error.WriteLineAsync("assay: " + ParseErrorText.Describe(error));
+            var verb = parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ";
+            await console.Error.WriteLineAsync($"Try `assay {verb}--help`.");
             return ExitCodes.BadInput;
         }
         console.Quiet = parse.GetValue(quiet);

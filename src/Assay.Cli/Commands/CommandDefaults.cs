@@ -37,6 +37,13 @@ internal static class CommandDefaults
         return inRange ? null : $"{option} must be a number of seconds, {floor} and at most {max}, not {s.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     }
 
+    /// <summary>Why a problems file gave no problems: empty, or every line malformed and skipped.</summary>
+    public static string NoProblems(FileInfo problems, IReadOnlyCollection<Assay.Datasets.Jsonl.BadRecord> bad)
+    {
+        var skipped = bad.Count(b => b.LineSkipped);
+        return $"{InputPath(problems)}: no problems" + (skipped > 0 ? $" (its {skipped} malformed line{(skipped == 1 ? " was" : "s were")} skipped: run with --on-bad-record stop to see the first)" : " (the file is empty)");
+    }
+
     /// <summary>The path a loader reads: `-` stays `-` (standard input), anything else becomes a full path.</summary>
     public static string InputPath(FileInfo file) => IsStandardInput(file) ? Assay.Datasets.Jsonl.JsonlFile.StandardInput : file.FullName;
 

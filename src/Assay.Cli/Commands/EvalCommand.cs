@@ -34,22 +34,22 @@ internal static class EvalCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures." };
         var store = new Option<FileInfo?>("--store") { Description = "Verdict store (SQLite; default ~/.cache/assay/verdicts.db)." };
         var noStore = new Option<bool>("--no-store") { Description = "Do not read or write stored verdicts." };
-        var problemFormat = new Option<ProblemFormat>("--problems-format") { Description = "Problem file format.", DefaultValueFactory = _ => ProblemFormat.Auto };
-        var sampleFormat = new Option<SampleFormat>("--samples-format") { Description = "Samples file format.", DefaultValueFactory = _ => SampleFormat.Auto };
-        var isolation = new Option<JudgeIsolation>("--isolation") { Description = "batch (fast; anything unusual is re-judged alone) or strict (a sandbox per program).", DefaultValueFactory = _ => JudgeIsolation.Batch };
+        var problemFormat = new EnumOption<ProblemFormat>("--problems-format", "Problem file format (`assay formats` lists them).", ProblemFormat.Auto);
+        var sampleFormat = new EnumOption<SampleFormat>("--samples-format", "Samples file format.", SampleFormat.Auto);
+        var isolation = new EnumOption<JudgeIsolation>("--isolation", "batch (fast; anything unusual is re-judged alone) or strict (a sandbox per program).", JudgeIsolation.Batch);
         var timeLimit = new Option<double?>("--time-limit") { Description = "Fixed per-test CPU limit in seconds (default: calibrated from reference solutions)." };
         var floor = new Option<double>("--time-limit-floor") { Description = "Smallest calibrated per-test limit in seconds.", DefaultValueFactory = _ => 0.5 };
-        var badRecords = new Option<BadRecordPolicy>("--on-bad-record") { Description = "stop at the first malformed line, or skip (and report) it.", DefaultValueFactory = _ => BadRecordPolicy.Stop };
+        var badRecords = new EnumOption<BadRecordPolicy>("--on-bad-record", "stop at the first malformed line, or skip (and report) it.", BadRecordPolicy.Stop);
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
         var language = new Option<string?>("--language", "-l") { Description = "Language of the samples for stdin/stdout problems (any alias; a sample's own `language` field wins)." };
         var command = new Command("eval", "Score samples against a benchmark's tests: pass@k, per-sample verdicts, a results file.")
         {
-            problems, samples, canonical, ks, requireAll, output, json, store, noStore, problemFormat, sampleFormat, isolation, timeLimit, floor, badRecords, concurrency, language,
+            problems, samples, canonical, ks, requireAll, output, json, store, noStore, problemFormat.Option, sampleFormat.Option, isolation.Option, timeLimit, floor, badRecords.Option, concurrency, language,
         };
         command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new EvalArguments(
             parse.GetValue(problems)!, parse.GetValue(samples), parse.GetValue(canonical), parse.GetValue(ks), parse.GetValue(requireAll), parse.GetValue(output), parse.GetValue(json),
-            parse.GetValue(store), parse.GetValue(noStore), parse.GetValue(problemFormat), parse.GetValue(sampleFormat),
-            parse.GetValue(isolation), parse.GetValue(timeLimit), parse.GetValue(floor), parse.GetValue(badRecords),
+            parse.GetValue(store), parse.GetValue(noStore), problemFormat.Get(parse), sampleFormat.Get(parse),
+            isolation.Get(parse), parse.GetValue(timeLimit), parse.GetValue(floor), badRecords.Get(parse),
             parse.GetValue(concurrency), parse.GetValue(language)), cancellationToken));
         return command;
     }
@@ -92,6 +92,8 @@ internal static class EvalCommand
             // The language catalog first: the loaders read datasets' language names and fence tags from it.
             toolchains = ToolchainCatalog.LoadDefault();
             problems = ProblemFile.Load(CommandDefaults.InputPath(args.Problems), args.ProblemFormat, args.OnBadRecord, bad, toolchains.Languages);
+            // Before the samples are read: with no problems every sample's task_id is unknown, and the samples file gets the blame.
+            if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, CommandDefaults.NoProblems(args.Problems, bad));
             samples = args.Samples is { } sampleFile
                 ? SampleFile.Load(CommandDefaults.InputPath(sampleFile), problems, args.SampleFormat, args.OnBadRecord, bad, toolchains.Languages, args.Language)
                 : CanonicalSamples(problems);
@@ -106,7 +108,6 @@ internal static class EvalCommand
             return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
         foreach (var record in bad) await console.Error.WriteLineAsync("assay: " + record.Report());
-        if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{CommandDefaults.InputPath(args.Problems)}: no problems");
         if (samples.Count == 0)
             return await Fail(console, ExitCodes.BadInput, args.Samples is { } empty ? $"{CommandDefaults.InputPath(empty)}: no samples" : $"{args.Problems.FullName}: no problem has a canonical solution");
         if (args.Canonical && samples.Count < problems.Count)

@@ -38,21 +38,21 @@ internal static class RankCommand
         var exponent = new Option<double>("--code-exponent") { Description = "CodeT: exponent of the code count (0.5 = official code, 1 = paper).", DefaultValueFactory = _ => CodeTRanker.OfficialExponent };
         var beta0 = new Option<double>("--b4-beta0") { Description = "B4: β₀ (prior against wrong code passing wrong tests).", DefaultValueFactory = _ => B4Ranker.DefaultBeta0 };
         var alpha = new Option<double>("--b4-alpha") { Description = "B4: α for the code and test priors.", DefaultValueFactory = _ => B4Ranker.DefaultAlpha };
-        var loss = new Option<MbrLoss>("--mbr-loss") { Description = "MBR-exec: hard (0/1 over all inputs) or soft (fraction of inputs).", DefaultValueFactory = _ => MbrLoss.Hard };
+        var loss = new EnumOption<MbrLoss>("--mbr-loss", "MBR-exec: hard (0/1 over all inputs) or soft (fraction of inputs).", MbrLoss.Hard);
         var limit = new Option<int>("--test-case-limit") { Description = "Valid assertions taken per generated test sample (CodeT: 5).", DefaultValueFactory = _ => GeneratedTests.CodeTTestCaseLimit };
-        var isolation = new Option<JudgeIsolation>("--isolation") { Description = "batch or strict.", DefaultValueFactory = _ => JudgeIsolation.Batch };
-        var badRecords = new Option<BadRecordPolicy>("--on-bad-record") { Description = "stop or skip (and report) malformed lines.", DefaultValueFactory = _ => BadRecordPolicy.Stop };
+        var isolation = new EnumOption<JudgeIsolation>("--isolation", "batch or strict.", JudgeIsolation.Batch);
+        var badRecords = new EnumOption<BadRecordPolicy>("--on-bad-record", "stop or skip (and report) malformed lines.", BadRecordPolicy.Stop);
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
         var command = new Command("rank", "Rank each problem's samples with generated tests (execution matrix) and report ranked vs random pass@k.")
         {
-            problems, samples, tests, method, ks, output, json, store, noStore, timeLimit, maxTimeouts, exponent, beta0, alpha, loss, limit, isolation,
-            badRecords, concurrency,
+            problems, samples, tests, method, ks, output, json, store, noStore, timeLimit, maxTimeouts, exponent, beta0, alpha, loss.Option, limit, isolation.Option,
+            badRecords.Option, concurrency,
         };
         command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new RankArguments(
             parse.GetValue(problems)!, parse.GetValue(samples)!, parse.GetValue(tests)!, parse.GetValue(method)!, parse.GetValue(ks)!,
             parse.GetValue(output), parse.GetValue(json), parse.GetValue(store), parse.GetValue(noStore), parse.GetValue(timeLimit),
-            parse.GetValue(maxTimeouts), parse.GetValue(exponent), parse.GetValue(beta0), parse.GetValue(alpha), parse.GetValue(loss),
-            parse.GetValue(limit), parse.GetValue(isolation), parse.GetValue(badRecords), parse.GetValue(concurrency)), cancellationToken));
+            parse.GetValue(maxTimeouts), parse.GetValue(exponent), parse.GetValue(beta0), parse.GetValue(alpha), loss.Get(parse),
+            parse.GetValue(limit), isolation.Get(parse), badRecords.Get(parse), parse.GetValue(concurrency)), cancellationToken));
         return command;
     }
 
@@ -85,6 +85,8 @@ internal static class RankCommand
         {
             toolchains = ToolchainCatalog.LoadDefault();
             problems = ProblemFile.Load(CommandDefaults.InputPath(args.Problems), ProblemFormat.Auto, args.OnBadRecord, bad, toolchains.Languages);
+            // Before the samples are read: with no problems every sample's task_id is unknown, and the samples file gets the blame.
+            if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, CommandDefaults.NoProblems(args.Problems, bad));
             samples = SampleFile.Load(CommandDefaults.InputPath(args.Samples), problems, SampleFormat.Auto, args.OnBadRecord, bad, toolchains.Languages);
             generated = GeneratedTestFile.Load(CommandDefaults.InputPath(args.Tests), problems, args.OnBadRecord, bad);
         }
@@ -97,7 +99,6 @@ internal static class RankCommand
             return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
         foreach (var record in bad) await console.Error.WriteLineAsync("assay: " + record.Report());
-        if (problems.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{CommandDefaults.InputPath(args.Problems)}: no problems");
         if (samples.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{CommandDefaults.InputPath(args.Samples)}: no samples");
         var unsupported = problems.FirstOrDefault(p => p.Language != "python" || p.EntryPoint is null || p.Judge is not (PythonAssertJudge or IoFunctionJudge));
         if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: `rank` needs Python problems with an entry point");

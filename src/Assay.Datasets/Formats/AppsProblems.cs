@@ -70,7 +70,7 @@ internal static class AppsProblems
         }
         catch (JsonException ex)
         {
-            why = $"{taskId}: input_output is not JSON: {ex.Message}";
+            why = $"{taskId}: input_output is not JSON: {JsonErrors.Describe(ex)}";
             return null;
         }
         if (tests.ValueKind != JsonValueKind.Object || !tests.TryGetProperty("inputs", out var inputs) || !tests.TryGetProperty("outputs", out var outputs)

@@ -81,7 +81,7 @@ internal static class LiveCodeBenchProblems
         }
         catch (JsonException ex)
         {
-            why = $"{taskId}: a functional test's input lines and output must be JSON: {ex.Message}";
+            why = $"{taskId}: a functional test's input lines and output must be JSON: {JsonErrors.Describe(ex)}";
             return null;
         }
         var isClass = starter.Contains("class Solution", StringComparison.Ordinal);

@@ -184,7 +184,7 @@ public static class ProblemFile
             }
             catch (JsonException ex)
             {
-                why = $"{name} is a string but not JSON: {ex.Message}";
+                why = $"{name} is a string but not JSON: {JsonErrors.Describe(ex)}";
                 return null;
             }
         }

@@ -57,7 +57,7 @@ public static class JsonlFile
             }
             catch (JsonException ex)
             {
-                var bad = new BadRecord(path, lineNumber, "not valid JSON: " + ex.Message);
+                var bad = new BadRecord(path, lineNumber, "not valid JSON: " + JsonErrors.Describe(ex));
                 if (policy == BadRecordPolicy.Stop) throw new BadRecordException(bad);
                 badRecords.Add(bad);
                 continue;
@@ -189,6 +189,9 @@ public static class JsonlFile
     /// </summary>
     public static Stream Open(string path)
     {
+        // .NET says "Access to the path … is denied" for a directory, which sends a user looking at permissions.
+        if (path != StandardInput && Directory.Exists(path)) throw new IOException($"{path} is a directory, not a file");
+        if (path != StandardInput && !File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
         var file = path == StandardInput ? Console.OpenStandardInput() : File.OpenRead(path);
         var magic = new byte[2];
         var read = 0;
