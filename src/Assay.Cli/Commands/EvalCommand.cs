@@ -41,22 +41,23 @@ internal static class EvalCommand
         var floor = new Option<double>("--time-limit-floor") { Description = "Smallest calibrated per-test limit in seconds.", DefaultValueFactory = _ => 0.5 };
         var badRecords = new EnumOption<BadRecordPolicy>("--on-bad-record", "stop at the first malformed line, or skip (and report) it.", BadRecordPolicy.Stop);
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
+        var selection = new ProblemSelection.Options();
         var language = new Option<string?>("--language", "-l") { Description = "Language of the samples for stdin/stdout problems (any alias; a sample's own `language` field wins)." };
         var command = new Command("eval", "Score samples against a benchmark's tests: pass@k, per-sample verdicts, a results file.")
         {
-            problems, samples, canonical, ks, requireAll, output, json, store, noStore, problemFormat.Option, sampleFormat.Option, isolation.Option, timeLimit, floor, badRecords.Option, concurrency, language,
+            problems, samples, canonical, ks, requireAll, output, json, store, noStore, problemFormat.Option, sampleFormat.Option, isolation.Option, timeLimit, floor, badRecords.Option, concurrency, language, selection.Limit, selection.TaskIds,
         };
         command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new EvalArguments(
             parse.GetValue(problems)!, parse.GetValue(samples), parse.GetValue(canonical), parse.GetValue(ks), parse.GetValue(requireAll), parse.GetValue(output), parse.GetValue(json),
             parse.GetValue(store), parse.GetValue(noStore), problemFormat.Get(parse), sampleFormat.Get(parse),
             isolation.Get(parse), parse.GetValue(timeLimit), parse.GetValue(floor), badRecords.Get(parse),
-            parse.GetValue(concurrency), parse.GetValue(language)), cancellationToken));
+            parse.GetValue(concurrency), parse.GetValue(language), selection.From(parse)), cancellationToken));
         return command;
     }
 
     private sealed record EvalArguments(FileInfo Problems, FileInfo? Samples, bool Canonical, string? Ks, bool RequireAll, FileInfo? Output, bool Json, FileInfo? Store,
         bool NoStore, ProblemFormat ProblemFormat, SampleFormat SampleFormat, JudgeIsolation Isolation, double? TimeLimit,
-        double Floor, BadRecordPolicy OnBadRecord, int? Concurrency, string? Language);
+        double Floor, BadRecordPolicy OnBadRecord, int? Concurrency, string? Language, ProblemSelection Selection);
 
     private static async Task<int> ExecuteAsync(CliConsole console, EvalArguments args, CancellationToken cancellationToken)
     {
@@ -108,6 +109,9 @@ internal static class EvalCommand
             return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
         foreach (var record in bad) await console.Error.WriteLineAsync("assay: " + record.Report());
+        var (chosen, notChosen) = args.Selection.Apply(problems);
+        if (notChosen is not null) return await Fail(console, ExitCodes.BadInput, notChosen);
+        (problems, samples) = (chosen, ProblemSelection.SamplesOf(chosen, samples));
         if (samples.Count == 0)
             return await Fail(console, ExitCodes.BadInput, args.Samples is { } empty ? $"{CommandDefaults.InputPath(empty)}: no samples" : $"{args.Problems.FullName}: no problem has a canonical solution");
         if (args.Canonical && samples.Count < problems.Count)

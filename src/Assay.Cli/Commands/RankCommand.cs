@@ -43,16 +43,17 @@ internal static class RankCommand
         var isolation = new EnumOption<JudgeIsolation>("--isolation", "batch or strict.", JudgeIsolation.Batch);
         var badRecords = new EnumOption<BadRecordPolicy>("--on-bad-record", "stop or skip (and report) malformed lines.", BadRecordPolicy.Stop);
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
+        var selection = new ProblemSelection.Options();
         var command = new Command("rank", "Rank each problem's samples with generated tests (execution matrix) and report ranked vs random pass@k.")
         {
             problems, samples, tests, method, ks, output, json, store, noStore, timeLimit, maxTimeouts, exponent, beta0, alpha, loss.Option, limit, isolation.Option,
-            badRecords.Option, concurrency,
+            badRecords.Option, concurrency, selection.Limit, selection.TaskIds,
         };
         command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new RankArguments(
             parse.GetValue(problems)!, parse.GetValue(samples)!, parse.GetValue(tests)!, parse.GetValue(method)!, parse.GetValue(ks)!,
             parse.GetValue(output), parse.GetValue(json), parse.GetValue(store), parse.GetValue(noStore), parse.GetValue(timeLimit),
             parse.GetValue(maxTimeouts), parse.GetValue(exponent), parse.GetValue(beta0), parse.GetValue(alpha), loss.Get(parse),
-            parse.GetValue(limit), isolation.Get(parse), badRecords.Get(parse), parse.GetValue(concurrency)), cancellationToken));
+            parse.GetValue(limit), isolation.Get(parse), badRecords.Get(parse), parse.GetValue(concurrency), selection.From(parse)), cancellationToken));
         return command;
     }
 
@@ -99,6 +100,13 @@ internal static class RankCommand
             return await Fail(console, ExitCodes.BadInput, ex.Message);
         }
         foreach (var record in bad) await console.Error.WriteLineAsync("assay: " + record.Report());
+        var (chosen, notChosen) = args.Selection.Apply(problems);
+        if (notChosen is not null) return await Fail(console, ExitCodes.BadInput, notChosen);
+        if (!args.Selection.IsAll)
+        {
+            var ids = chosen.Select(p => p.TaskId).ToHashSet(StringComparer.Ordinal);
+            (problems, samples, generated) = (chosen, ProblemSelection.SamplesOf(chosen, samples), generated.Where(g => ids.Contains(g.TaskId)).ToList());
+        }
         if (samples.Count == 0) return await Fail(console, ExitCodes.BadInput, $"{CommandDefaults.InputPath(args.Samples)}: no samples");
         var unsupported = problems.FirstOrDefault(p => p.Language != "python" || p.EntryPoint is null || p.Judge is not (PythonAssertJudge or IoFunctionJudge));
         if (unsupported is not null) return await Fail(console, ExitCodes.BadInput, $"{unsupported.TaskId}: `rank` needs Python problems with an entry point");
@@ -193,4 +201,4 @@ internal static class RankCommand
 
 internal sealed record RankArguments(FileInfo Problems, FileInfo Samples, FileInfo Tests, string Method, string Ks, FileInfo? Output, bool Json,
     FileInfo? Store, bool NoStore, double TimeLimit, int MaxTimeouts, double CodeExponent, double Beta0, double Alpha, MbrLoss MbrLoss,
-    int TestCaseLimit, JudgeIsolation Isolation, BadRecordPolicy OnBadRecord, int? Concurrency);
+    int TestCaseLimit, JudgeIsolation Isolation, BadRecordPolicy OnBadRecord, int? Concurrency, ProblemSelection Selection);
