@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Assay.Cli.Commands;
+using System.Runtime.InteropServices;
 using Assay.Core.Evaluation;
 
 namespace Assay.Cli;
@@ -34,9 +35,22 @@ public static class AssayApp
         var config = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
         // A server finishes its admitted work on SIGTERM before exiting, which takes longer than the default 2 s.
         if (parse.CommandResult.Command.Name == "serve") config.ProcessTerminationTimeout = ServeCommand.TerminationTimeout(parse);
+        // eval and rank stop on Ctrl-C/SIGTERM themselves: System.CommandLine's handler lets the runtime end the process
+        // by the signal as soon as it returns, before the judging unwinds, the store closes and the message is printed.
+        var judging = parse.CommandResult.Command.Name is "eval" or "rank";
+        using var interrupt = judging ? new Interrupt() : null;
+        if (judging) config.ProcessTerminationTimeout = null;
         try
         {
-            return await parse.InvokeAsync(config);
+            return await parse.InvokeAsync(config, interrupt?.Token ?? CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (interrupt is { Signal: { } signal })
+        {
+            // The store has every verdict judged so far: it is flushed as it closes, on the way out of the verb.
+            await console.Error.WriteLineAsync(parse.GetValue<bool>("--no-store")
+                ? "assay: interrupted — with --no-store nothing judged was kept; rerun without it to be able to resume"
+                : "assay: interrupted — verdicts judged so far are kept in the store: rerun the same command to resume");
+            return signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
         }
         catch (VerdictStoreException ex)
         {
@@ -54,6 +68,42 @@ public static class AssayApp
         {
             await console.Error.WriteLineAsync("assay: internal error: " + ex);
             return ExitCodes.AssayFault;
+        }
+    }
+
+    /// <summary>
+    /// The first SIGINT or SIGTERM cancels the work and keeps the process alive until it has unwound; a second one
+    /// ends it at once, for a user who does not want to wait.
+    /// </summary>
+    private sealed class Interrupt : IDisposable
+    {
+        private readonly CancellationTokenSource _source = new();
+        private readonly PosixSignalRegistration _sigint;
+        private readonly PosixSignalRegistration _sigterm;
+
+        public Interrupt()
+        {
+            _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        }
+
+        public CancellationToken Token => _source.Token;
+
+        public PosixSignal? Signal { get; private set; }
+
+        private void OnSignal(PosixSignalContext context)
+        {
+            if (Signal is not null) return; // the second: the runtime's default, which ends the process
+            Signal = context.Signal;
+            context.Cancel = true;
+            _source.Cancel();
+        }
+
+        public void Dispose()
+        {
+            _sigint.Dispose();
+            _sigterm.Dispose();
+            _source.Dispose();
         }
     }
 

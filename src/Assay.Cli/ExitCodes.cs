@@ -11,4 +11,10 @@ public static class ExitCodes
 
     /// <summary>Bad usage or bad input: unknown option or language, unreadable file, malformed data.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Interrupted by Ctrl-C (SIGINT) before the work was done: 128 + 2, as shells report it.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM before the work was done: 128 + 15.</summary>
+    public const int Terminated = 143;
 }

@@ -28,7 +28,7 @@ public sealed class KillNineResumeTests : IDisposable
                 1 => "    return a - b\n",
                 _ => "    raise ValueError('no')\n",
             };
-            return Tiny.Completion(task, $"    import time\n    time.sleep(0.02)  # sample {i}\n" + body);
+            return Tiny.Completion(task, $"    import time\n    time.sleep(0.02 + {i} * 1e-9)  # distinct code, not just a comment (comments do not make a distinct program)\n" + body);
         });
         return _dir.WriteJsonl("samples.jsonl", records);
     }
