@@ -50,8 +50,17 @@ public sealed class CliConsole
         // Into a file or a pipe there is no terminal width to fit: a wide page keeps a cell (a path) on one line.
         if (Console.IsOutputRedirected) ui.Profile.Width = 240;
         var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        return new CliConsole(stdout, stderr, ui, progress, stderrIsTerminal: !Console.IsErrorRedirected);
+        return new CliConsole(stdout, stderr, ui, progress, stderrIsTerminal: !Console.IsErrorRedirected)
+        {
+            PipedInput = () => Console.IsInputRedirected ? Console.OpenStandardInput() : null,
+        };
     }
+
+    /// <summary>
+    /// Standard input when it is a pipe or a file (never a terminal, which would wait for typing), or null. A captured
+    /// console has none, so an in-process test never reads the test host's input.
+    /// </summary>
+    public Func<Stream?> PipedInput { get; init; } = () => null;
 
     /// <summary>A console that captures everything, with no colours, terminal control codes or progress bars.</summary>
     public static CliConsole Capture(StringWriter stdout, StringWriter stderr) =>

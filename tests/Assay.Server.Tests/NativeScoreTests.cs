@@ -170,6 +170,22 @@ public sealed class NativeScoreTests(ServerFactory factory) : IClassFixture<Serv
         }
     }
 
+    /// <summary>`public class Solution` (what models write) used to be a compile error: Main.java may not declare it.</summary>
+    [ToolchainFact("java")]
+    public async Task A_java_public_class_Solution_is_scored_on_its_output()
+    {
+        const string solution = "import java.util.*;\n\npublic class Solution {\n    public static void main(String[] args) {\n"
+            + "        Scanner in = new Scanner(System.in);\n        System.out.println(in.nextInt() * 2);\n    }\n}\n";
+        var (status, body, _) = await Json.PostAsync(factory.CreateClient(), "/v1/score", new
+        {
+            items = new[] { new { language = "java", completion = "```java\n" + solution + "```\n", tests = new { inputs = new[] { "21\n", "5\n" }, outputs = new[] { "42\n", "10\n" } } } },
+        });
+        Assert.Equal(200, status);
+        var result = body.GetProperty("results")[0];
+        Assert.True(result.Str("status") == "ok", result.ToString());
+        Assert.Equal((1.0, 2), (result.Score(), result.Int("passed")));
+    }
+
     [SandboxFact]
     public async Task Items_still_queued_at_the_deadline_are_infra_errors_with_no_score()
     {

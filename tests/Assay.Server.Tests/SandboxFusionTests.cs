@@ -97,6 +97,20 @@ public sealed class SandboxFusionTests(ServerFactory factory) : IClassFixture<Se
         Assert.Equal(-4, VerlCode(body, ""));
     }
 
+    /// <summary>`public class Solution` (what models write) used to fail: Main.java may not declare a public Solution.</summary>
+    [LanguageFact("java")]
+    public async Task A_java_public_class_Solution_compiles_and_runs()
+    {
+        const string code = "import java.util.*;\n\npublic class Solution {\n    public static void main(String[] args) {\n"
+            + "        System.out.println(new Scanner(System.in).nextInt() * 2);\n    }\n}\n";
+        var (status, body, _) = await Json.PostRawAsync(factory.CreateClient(), "/run_code",
+            JsonSerializer.Serialize(new { code, language = "java", stdin = "21\n" }));
+        Assert.Equal(200, status);
+        Assert.True(body.Str("status") == "Success", body.ToString());
+        Assert.Equal("42\n", body.GetProperty("run_result").Str("stdout"));
+        Assert.Equal(true, VerlCode(body, "42"));
+    }
+
     [Fact]
     public void A_sandbox_fault_is_SandboxError_never_a_program_failure()
     {

@@ -14,22 +14,30 @@ internal static class RunCommand
         var lang = new Option<string>("--lang", "-l") { Description = "Language (see `assay toolchains`).", Required = true };
         var file = new Option<FileInfo?>("--file", "-f") { Description = "Source file to run." };
         var code = new Option<string?>("--code", "-c") { Description = "Source code given inline." };
-        var stdin = new Option<FileInfo?>("--stdin") { Description = "File fed to the program's standard input." };
+        var stdin = new Option<FileInfo?>("--stdin")
+        {
+            Description = "File fed to the program's standard input (default: Assay's own standard input when it is piped or redirected, else nothing).",
+        };
         var timeLimit = new Option<double?>("--time-limit", "-t") { Description = "CPU time limit in seconds (wall-clock backstop: 3 × that + 1 s)." };
         var memoryLimit = new Option<long?>("--memory-limit", "-m") { Description = "Memory limit in MB." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the program's output." };
+        var exitCode = new Option<bool>("--exit-code")
+        {
+            Description = "Exit with the program's own exit code (128 + N if signal N ended it; 123 output_limit, 124 time_limit, "
+                + "125 memory_limit, 126 compile_error; 1 and 2 stay Assay's own faults and bad input).",
+        };
         var command = new Command("run", "Run one program in the sandbox and report how it ended.")
         {
-            lang, file, code, stdin, timeLimit, memoryLimit, json,
+            lang, file, code, stdin, timeLimit, memoryLimit, json, exitCode,
         };
         command.SetAction((parse, cancellationToken) => ExecuteAsync(console, new RunArguments(
             parse.GetValue(lang)!, parse.GetValue(file), parse.GetValue(code), parse.GetValue(stdin),
-            parse.GetValue(timeLimit), parse.GetValue(memoryLimit), parse.GetValue(json)), cancellationToken));
+            parse.GetValue(timeLimit), parse.GetValue(memoryLimit), parse.GetValue(json), parse.GetValue(exitCode)), cancellationToken));
         return command;
     }
 
     private sealed record RunArguments(string Language, FileInfo? File, string? Code, FileInfo? Stdin, double? TimeLimit,
-        long? MemoryLimitMb, bool Json);
+        long? MemoryLimitMb, bool Json, bool ExitCode);
 
     private static async Task<int> ExecuteAsync(CliConsole console, RunArguments args, CancellationToken cancellationToken)
     {
@@ -58,6 +66,17 @@ internal static class RunCommand
         }
         if (args.TimeLimit is <= 0 or > 3600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 3600 seconds");
         if (args.MemoryLimitMb is < 1 or > 65536) return await Fail(console, ExitCodes.BadInput, "--memory-limit must be between 1 and 65536 MB");
+        if (args.Stdin is null && console.PipedInput() is { } piped)
+        {
+            // `echo 21 | assay run ...`: what is piped in is the program's input, as when running it directly. Read
+            // after the options are checked, so a mistake is reported without waiting for the pipe to end.
+            await using (piped)
+            {
+                using var buffer = new MemoryStream();
+                await piped.CopyToAsync(buffer, cancellationToken);
+                input = buffer.ToArray();
+            }
+        }
 
         var (runner, problem) = ProgramRunner.Create(concurrency: 1);
         if (runner is null) return await Fail(console, ExitCodes.AssayFault, problem!);
@@ -87,7 +106,8 @@ internal static class RunCommand
                 await console.Error.WriteAsync(report.Run.Stderr);
                 await console.Error.WriteLineAsync(Summary(report));
             }
-            return report.Status == RunStatus.SandboxError ? ExitCodes.AssayFault : ExitCodes.Success;
+            if (report.Status == RunStatus.SandboxError) return ExitCodes.AssayFault;
+            return args.ExitCode ? ExitCodes.OfProgram(report) : ExitCodes.Success;
         }
     }
 

@@ -122,7 +122,7 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
     /// <summary>The sandbox request that runs a prepared program with these files in its working directory.</summary>
     private static SandboxRequest RunRequest(PreparedProgram program, List<(string, string)> files, ResourceLimits limits, ReadOnlyMemory<byte> stdin) => new()
     {
-        Command = program.Toolchain.RunCommand,
+        Command = program.RunCommand,
         Environment = program.Toolchain.Environment,
         Mounts = program.Toolchain.Mounts,
         WorkDirFiles = files,
@@ -209,13 +209,17 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
     {
         var finalDir = Path.Combine(_programsDir, key);
         var compileReportPath = finalDir + ".compile.json";
+        // The key hashes the toolchain's fingerprint (which holds its source-name rules) and the source, so it
+        // decides the layout too: a cached directory was staged with the same file name and commands.
+        var layout = toolchain.LayoutFor(source);
+        var run = ReferenceEquals(layout.RunCommand, toolchain.RunCommand) ? null : layout.RunCommand;
         if (Directory.Exists(finalDir))
         {
-            if (!toolchain.IsCompiled) return new PreparedProgram(toolchain, key, finalDir, null);
+            if (!toolchain.IsCompiled) return new PreparedProgram(toolchain, key, finalDir, null, run);
             if (File.Exists(compileReportPath))
             {
                 var cached = JsonSerializer.Deserialize<ProcessReport>(await File.ReadAllTextAsync(compileReportPath, cancellationToken), JsonOptions);
-                if (cached is not null) return new PreparedProgram(toolchain, key, finalDir, cached with { Cached = true });
+                if (cached is not null) return new PreparedProgram(toolchain, key, finalDir, cached with { Cached = true }, run);
             }
         }
 
@@ -223,11 +227,11 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
         var staging = MakeDir(Path.Combine(_workDir, Guid.NewGuid().ToString("N")));
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(staging, toolchain.Definition.SourceFile), source, cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(staging, layout.SourceFile), source, cancellationToken);
             foreach (var (name, content) in toolchain.Definition.Files)
                 await File.WriteAllTextAsync(Path.Combine(staging, name), content, cancellationToken);
             ProcessReport? compile = null;
-            if (toolchain.CompileCommand is { } command)
+            if (layout.CompileCommand is { } command)
             {
                 var limits = toolchain.CompileLimits;
                 var result = await RunInLaneAsync(new SandboxRequest
@@ -240,7 +244,7 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
                 }, SandboxLane.Judging, cancellationToken);
                 compile = ToReport(result, limits);
                 if (compile.Status is RunStatus.SandboxError or RunStatus.TimeLimit)
-                    return new PreparedProgram(toolchain, key, staging, compile); // not cached: may pass next time
+                    return new PreparedProgram(toolchain, key, staging, compile, run); // not cached: may pass next time
             }
             // World-readable so that every slot's uid can read the files it gets mounted.
             File.SetUnixFileMode(staging, (UnixFileMode)0b111_101_101);
@@ -257,7 +261,7 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
             }
             if (compile is not null)
                 await File.WriteAllTextAsync(compileReportPath, JsonSerializer.Serialize(compile, JsonOptions), cancellationToken);
-            return new PreparedProgram(toolchain, key, finalDir, compile);
+            return new PreparedProgram(toolchain, key, finalDir, compile, run);
         }
         finally
         {

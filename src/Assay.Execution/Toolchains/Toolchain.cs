@@ -26,6 +26,29 @@ public sealed class Toolchain
     public ResourceLimits RunLimits(ResourceLimits baseline) => Definition.RunLimits?.ApplyTo(baseline) ?? baseline;
 
     public ResourceLimits CompileLimits => Definition.CompileLimits?.ApplyTo(ResourceLimits.Compile) ?? ResourceLimits.Compile;
+
+    /// <summary>
+    /// Where this program's source is written and the commands that compile and run it: the toolchain's own, with
+    /// the names its `source_names` read from the source filled in (Java's public class names the file, the class
+    /// holding `main` is run). A source whose names would make an unusable file name gets the names' defaults.
+    /// </summary>
+    public ProgramLayout LayoutFor(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (Definition.SourceNames.Count == 0) return new ProgramLayout(Definition.SourceFile, CompileCommand, RunCommand);
+        _names ??= new SourceNameReader(Definition.SourceNames);
+        var values = _names.Read(source);
+        var file = SourceNameReader.Fill(Definition.SourceFile, values);
+        if (file is "" or "." or ".." || Definition.Files.ContainsKey(file))
+        {
+            values = _names.Defaults();
+            file = SourceNameReader.Fill(Definition.SourceFile, values);
+        }
+        return new ProgramLayout(file, CompileCommand?.Select(a => SourceNameReader.Fill(a, values)).ToList(),
+            RunCommand.Select(a => SourceNameReader.Fill(a, values)).ToList());
+    }
+
+    private SourceNameReader? _names;
 }
 
 /// <summary>The outcome of looking for a toolchain's tools: the toolchain, or what to install.</summary>

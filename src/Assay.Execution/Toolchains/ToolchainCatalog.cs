@@ -111,18 +111,61 @@ public sealed class ToolchainCatalog
         if (!(definition.TimeMultiplier > 0) || double.IsInfinity(definition.TimeMultiplier))
             throw new InvalidDataException($"{origin}: `time_multiplier` must be a positive number");
         if (definition.TestProgram is { } assembly) CheckTestProgram(assembly, origin);
+        var names = CheckSourceNames(definition, origin);
         foreach (var command in new[] { definition.Run, definition.Compile, definition.Version })
         {
             foreach (var arg in command ?? [])
             {
                 foreach (var placeholder in Placeholders(arg))
                 {
-                    if (placeholder != "source" && !definition.Tools.ContainsKey(placeholder))
-                        throw new InvalidDataException($"{origin}: `{{{placeholder}}}` names no tool in `tools`");
+                    if (placeholder != "source" && !definition.Tools.ContainsKey(placeholder) && !(command != definition.Version && names.Contains(placeholder)))
+                        throw new InvalidDataException($"{origin}: `{{{placeholder}}}` names no tool in `tools` nor a `source_names` entry");
                 }
             }
         }
+        foreach (var placeholder in Placeholders(definition.SourceFile))
+        {
+            if (!names.Contains(placeholder)) throw new InvalidDataException($"{origin}: `source_file` uses `{{{placeholder}}}`, which no `source_names` entry defines");
+        }
         return definition;
+    }
+
+    /// <summary>
+    /// Source names are identifiers distinct from the tools, whose patterns compile and whose values and defaults use
+    /// only earlier names; returns the names.
+    /// </summary>
+    private static HashSet<string> CheckSourceNames(ToolchainDefinition definition, string origin)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < definition.SourceNames.Count; i++)
+        {
+            var entry = definition.SourceNames[i];
+            var where = $"`source_names[{i}]`";
+            if (!System.Text.RegularExpressions.Regex.IsMatch(entry.Name, "^[A-Za-z_][A-Za-z0-9_]*$"))
+                throw new InvalidDataException($"{origin}: {where} needs a `name` made of letters, digits and `_`");
+            if (entry.Name == "source" || definition.Tools.ContainsKey(entry.Name) || names.Contains(entry.Name))
+                throw new InvalidDataException($"{origin}: {where}: `{entry.Name}` is already a tool, `source` or an earlier name");
+            for (var j = 0; j < entry.Find.Count; j++)
+            {
+                try
+                {
+                    _ = SourceNameReader.Compile(entry.Find[j].Pattern);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new InvalidDataException($"{origin}: {where}.find[{j}].pattern is not a valid regular expression: {ex.Message}", ex);
+                }
+            }
+            foreach (var text in entry.Find.Select(f => f.Value).Append(entry.Default))
+            {
+                foreach (var placeholder in Placeholders(text))
+                {
+                    if (!names.Contains(placeholder)) throw new InvalidDataException($"{origin}: {where} uses `{{{placeholder}}}`, which is not an earlier name");
+                }
+            }
+            names.Add(entry.Name);
+        }
+        return names;
     }
 
     /// <summary>A test-program section whose patterns do not compile, or that names an unknown transform, is refused at load.</summary>
@@ -214,6 +257,17 @@ public sealed class ToolchainCatalog
         // Memory signals decide verdicts (a MemoryError is memory_limit): a language's stored verdicts from before it
         // had them are judged again. Languages without them keep their fingerprint.
         if (definition.MemorySignals.Count > 0) fingerprint.Append("\u0001memory\u0002").AppendJoin('\u0002', definition.MemorySignals);
+        // Source names decide the file a program is written to and the class that is run. Languages without them keep
+        // their fingerprint.
+        if (definition.SourceNames.Count > 0)
+        {
+            fingerprint.Append("\u0001names\u0002").Append(definition.SourceFile);
+            foreach (var name in definition.SourceNames)
+            {
+                fingerprint.Append('\u0002').Append(name.Name).Append('\u0003').Append(name.Default)
+                    .AppendJoin("", name.Find.Select(f => "\u0003" + f.Pattern + "\u0004" + f.Value));
+            }
+        }
         return new ToolchainResolution(definition, new Toolchain
         {
             Definition = definition,

@@ -23,8 +23,14 @@ public sealed class ToolchainDefinition
     /// <summary>Other accepted names (`py`, `c++`, `js`, ...).</summary>
     public List<string> Aliases { get; set; } = [];
 
-    /// <summary>The file the program's source is written to (some compilers care: Java wants Main.java).</summary>
+    /// <summary>The file the program's source is written to (some compilers care: Java wants Main.java); may use <see cref="SourceNames"/>.</summary>
     public string SourceFile { get; set; } = "";
+
+    /// <summary>
+    /// Names read from each program's source, as `{name}` in <see cref="SourceFile"/>, <see cref="Compile"/> and
+    /// <see cref="Run"/>, in order (a later one may use an earlier one); see <see cref="SourceName"/>.
+    /// </summary>
+    public List<SourceName> SourceNames { get; set; } = [];
 
     /// <summary>Tools the commands refer to, each found on the host once.</summary>
     public Dictionary<string, ToolDefinition> Tools { get; set; } = [];
