@@ -126,4 +126,23 @@ public sealed class StoreFaultTests : IDisposable
         Assert.Equal(3000, await store.CountAsync());
         Assert.Equal(2999, (await store.GetManyAsync(["key-2999"]))["key-2999"].TestsTotal);
     }
+
+    [Fact]
+    public async Task A_row_that_is_not_a_verdict_is_absent_and_not_an_exception()
+    {
+        var path = await WrittenStoreAsync(10);
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var spoil = connection.CreateCommand();
+            spoil.CommandText = "UPDATE verdicts SET verdict = '{not json' WHERE key = 'key-3'";
+            await spoil.ExecuteNonQueryAsync();
+        }
+
+        await using var store = await SqliteVerdictStore.OpenAsync(path);
+        var found = await store.GetManyAsync(["key-3", "key-4"]);
+
+        Assert.False(found.ContainsKey("key-3"));
+        Assert.Equal(4, found["key-4"].TestsTotal);
+    }
 }

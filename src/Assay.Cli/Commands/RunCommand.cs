@@ -64,7 +64,7 @@ internal static class RunCommand
                 return await Fail(console, ExitCodes.BadInput, $"cannot read {args.Stdin.FullName}: {ex.Message}");
             }
         }
-        if (args.TimeLimit is <= 0 or > 3600) return await Fail(console, ExitCodes.BadInput, "--time-limit must be between 0 and 3600 seconds");
+        if (CommandDefaults.SecondsProblem("--time-limit", args.TimeLimit, 3600) is { } seconds) return await Fail(console, ExitCodes.BadInput, seconds);
         if (args.MemoryLimitMb is < 1 or > 65536) return await Fail(console, ExitCodes.BadInput, "--memory-limit must be between 1 and 65536 MB");
         if (args.Stdin is null && console.PipedInput() is { } piped)
         {
@@ -104,7 +104,7 @@ internal static class RunCommand
                 }
                 await console.Out.WriteAsync(report.Run.Stdout);
                 await console.Error.WriteAsync(report.Run.Stderr);
-                await console.Error.WriteLineAsync(Summary(report));
+                await console.Info.WriteLineAsync(Summary(report));
             }
             if (report.Status == RunStatus.SandboxError) return ExitCodes.AssayFault;
             return args.ExitCode ? ExitCodes.OfProgram(report) : ExitCodes.Success;
@@ -126,9 +126,13 @@ internal static class RunCommand
         if (report.Compile is { } compile) parts.Add($"compile {compile.WallTimeMs:F0} ms{(compile.Cached ? " (cached)" : "")}");
         if (run.ExitCode is { } code) parts.Add($"exit {code}");
         if (run.Signal is { } signal) parts.Add($"signal {signal}");
-        parts.Add($"{run.WallTimeMs:F1} ms wall");
-        parts.Add($"{run.CpuTimeMs:F1} ms cpu");
-        parts.Add($"{run.PeakMemoryKb / 1024.0:F1} MB peak");
+        // A program that did not compile never ran: no run figures (they were "0.0 ms wall · 0.0 MB peak").
+        if (report.Status != RunStatus.CompileError)
+        {
+            parts.Add($"{run.WallTimeMs:F1} ms wall");
+            parts.Add($"{run.CpuTimeMs:F1} ms cpu");
+            parts.Add($"{run.PeakMemoryKb / 1024.0:F1} MB peak");
+        }
         var message = report.Status == RunStatus.CompileError ? null : run.Message;
         if (message is not null && report.Status != RunStatus.RuntimeError) parts.Add(message);
         if (run.StdoutTruncated) parts.Add("stdout truncated");

@@ -150,8 +150,21 @@ public sealed class SqliteVerdictStore : IVerdictStore
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (VerdictJson.Deserialize(reader.GetString(1)) is { } verdict) found[reader.GetString(0)] = verdict;
+                if (Readable(reader.GetString(1)) is { } verdict) found[reader.GetString(0)] = verdict;
             }
+        }
+    }
+
+    /// <summary>A row that does not read back as a verdict (`assay store verify` lists them) is judged again and replaced.</summary>
+    private static ProgramVerdict? Readable(string json)
+    {
+        try
+        {
+            return VerdictJson.Deserialize(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 

@@ -99,4 +99,23 @@ public sealed class MessagesTests : IDisposable
         Assert.DoesNotContain("LineNumber", run.Stderr);
         Assert.DoesNotContain("BytePositionInLine", run.Stderr);
     }
+
+    [ToolchainFact(["c"])]
+    public async Task A_compile_error_summary_gives_no_run_figures()
+    {
+        var run = await AssayCli.RunAsync("run", "--lang", "c", "--code", "int main(void) { return x; }");
+
+        Assert.Contains("compile_error", run.Stderr);
+        Assert.DoesNotContain("ms wall", run.Stderr);
+        Assert.DoesNotContain("MB peak", run.Stderr);
+    }
+
+    [SandboxFact]
+    public async Task Run_refuses_a_time_limit_that_is_not_a_number_of_seconds()
+    {
+        var run = await AssayCli.RunAsync("run", "--lang", "python", "--code", "print(1)", "--time-limit", "NaN");
+
+        Assert.True(run.ExitCode == ExitCodes.BadInput, run.ToString());
+        Assert.Contains("--time-limit must be a number of seconds", run.Stderr);
+    }
 }
