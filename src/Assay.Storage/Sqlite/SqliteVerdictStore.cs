@@ -247,15 +247,7 @@ public sealed class SqliteVerdictStore : IVerdictStore
         }
     }
 
-    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 10000;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
-    }
+    private Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken) => StoreConnection.OpenAsync(_connectionString, cancellationToken);
 
     /// <summary>Releases a store that failed to open (nothing was queued, so nothing is flushed).</summary>
     private async ValueTask DisposeQuietlyAsync()

@@ -229,14 +229,5 @@ public sealed class StoreMaintenance
         }
     }
 
-    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
-        // As the store's own connections: wait for a concurrent run's write instead of failing with SQLITE_BUSY.
-        pragma.CommandText = "PRAGMA busy_timeout = 10000;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
-    }
+    private Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken) => StoreConnection.OpenAsync(_connectionString, cancellationToken);
 }
