@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Assay.Cli.Tests;
 
 /// <summary>
@@ -15,19 +13,7 @@ public sealed class RunInputAndExitCodeTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> Bash(string script)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "assay.dll");
-        var info = new ProcessStartInfo("bash", ["-c", script.Replace("ASSAY", $"dotnet '{dll}'", StringComparison.Ordinal)])
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
-        };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CliResult> Bash(string script) => AssayProcess.ShellAsync(script);
 
     [SandboxFact]
     public async Task Piped_stdin_reaches_the_program()
@@ -44,10 +30,10 @@ public sealed class RunInputAndExitCodeTests : IDisposable
         var input = _dir.PathOf("in.txt");
         await File.WriteAllTextAsync(input, "5\n");
         var redirected = await Bash($"ASSAY run --lang python --code '{Twice}' --json < '{input}'");
-        Assert.True(redirected.Exit == ExitCodes.Success, redirected.Stderr);
+        Assert.True(redirected.ExitCode == ExitCodes.Success, redirected.Stderr);
         Assert.Equal("10\n", System.Text.Json.JsonDocument.Parse(redirected.Stdout).RootElement.GetProperty("stdout").GetString());
         var both = await Bash($"echo 21 | ASSAY run --lang python --code '{Twice}' --stdin '{input}'");
-        Assert.True(both.Exit == ExitCodes.Success, both.Stderr);
+        Assert.True(both.ExitCode == ExitCodes.Success, both.Stderr);
         Assert.Equal("10\n", both.Stdout);
     }
 

@@ -50,6 +50,34 @@ public sealed class RealServeLimitsTests : IDisposable
     }
 
     [SandboxFact]
+    public async Task Score_with_an_item_in_a_language_without_a_toolchain_is_a_422_naming_the_item_and_nothing_is_judged()
+    {
+        var toolchains = Directory.CreateDirectory(_dir.PathOf("toolchains")).FullName;
+        File.WriteAllText(Path.Combine(toolchains, "ghostlang.yaml"), Ghost);
+        await using var server = await AssayServeProcess.StartAsync(new Dictionary<string, string> { ["ASSAY_TOOLCHAINS"] = toolchains });
+        using var client = new HttpClient { BaseAddress = server.Address };
+
+        var response = await client.PostAsJsonAsync("/v1/score", new
+        {
+            items = new object[]
+            {
+                new { id = "fine", code = "def f():\n    return 1\n", tests = new { assert_case = new[] { "assert f() == 1" } } },
+                new { id = "ghost", language = "ghostlang", code = "print 1", tests = new { inputs = new[] { "" }, outputs = new[] { "1\n" } } },
+            },
+        });
+        var text = await response.Content.ReadAsStringAsync();
+
+        // Per-item `infra_error` would tell the client to try again; a missing toolchain is permanent on this host.
+        Assert.True((int)response.StatusCode == 422, text);
+        Assert.Null(response.Headers.RetryAfter);
+        using var error = JsonDocument.Parse(text);
+        var message = error.RootElement.Str("error");
+        Assert.StartsWith("items[1].language:", message, StringComparison.Ordinal);
+        Assert.Contains("no toolchain for ghostlang", message, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/ghost", message, StringComparison.Ordinal);
+    }
+
+    [SandboxFact]
     public async Task A_program_over_the_source_limit_gets_its_own_status_and_is_not_run()
     {
         await using var server = await AssayServeProcess.StartAsync("--max-source-kb", "64");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -16,17 +15,13 @@ public sealed class StartupFailureTests
         using var occupant = new TcpListener(IPAddress.Loopback, 0);
         occupant.Start();
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "assay.dll"), "serve", "--port", port, "--host", "127.0.0.1", "-j", "1" }) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        using var process = AssayProcess.Start(["serve", "--port", port, "--host", "127.0.0.1", "-j", "1"]);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
+        var (exit, stdout, stderr) = await process.WaitAsync(timeout.Token);
 
-        var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(process.ExitCode == 1, $"exit {process.ExitCode}\nstdout: {await stdout}\nstderr: {await stderr}");
-        Assert.Equal("", await stdout);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(exit == 1, $"exit {exit}\nstdout: {stdout}\nstderr: {stderr}");
+        Assert.Equal("", stdout);
         Assert.Single(lines);
         Assert.StartsWith($"assay: cannot listen on 127.0.0.1:{port}", lines[0]);
         Assert.Contains("address already in use", lines[0]);

@@ -31,8 +31,8 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
     ILogger<RewardService> logger)
 {
     /// <summary>
-    /// Scores the items. Throws <see cref="InvalidRequestException"/> for a malformed or unsupported item before
-    /// anything is judged; returns a refusal when the queue is full.
+    /// Scores the items. Throws <see cref="InvalidRequestException"/> for a malformed or unsupported item, or one in a
+    /// language without a toolchain here, before anything is judged; returns a refusal when the queue is full.
     /// </summary>
     public async Task<RewardBatch> ScoreAsync(IReadOnlyList<RewardItem> items, DateTimeOffset deadline, bool details, CancellationToken aborted)
     {
@@ -46,6 +46,11 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
             var item = items[i];
             var resolution = await engine.ResolveAsync(item.Language) ?? throw new InvalidRequestException(
                 $"{item.Where}.language: unknown language `{item.Language}` (known: {string.Join(", ", engine.Runner.Catalog.Definitions.Select(d => d.Name))})");
+            // A language this host has no toolchain for stays so: answered as a per-item infra error it would be
+            // retried for ever (OpenRLHF retries every 503), so the request is refused with the reason.
+            if (resolution.Toolchain is null)
+                throw new InvalidRequestException(
+                    $"{item.Where}.language: this server has no toolchain for {resolution.Definition.Name} ({resolution.Problem}); retrying cannot help", 422);
             var memoryKb = item.MemoryLimitMb * 1024L;
             var suite = TestSuite.Parse(item.Tests, resolution.Definition.Name, item.Preset, item.Compare, memoryKb, item.Where + ".tests");
             totals[i] = suite.Total;
@@ -72,12 +77,6 @@ public sealed class RewardService(JudgeEngine engine, BatchingDispatcher dispatc
                 results[i] = new ItemResult(item.Id, 0.0, 0, suite.Total, "source_too_large", false,
                     $"the program is {bytes} bytes; this server judges programs of at most {options.MaxSourceBytes} bytes (--max-source-kb)", null);
                 metrics.ItemFinished("source_too_large");
-                continue;
-            }
-            if (resolution.Toolchain is null)
-            {
-                results[i] = new ItemResult(item.Id, null, 0, suite.Total, "sandbox_error", true, $"language {resolution.Definition.Name}: {resolution.Problem}", null);
-                metrics.ItemFinished("sandbox_error");
                 continue;
             }
             work.Add(new JudgeWork(problem, program, item.TimeLimitSeconds, memoryKb));

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Assay.Cli.Tests.BadInput;
 
 /// <summary>
@@ -23,9 +21,8 @@ public sealed class PipedInputTests : IDisposable
         var problems = Tiny.WriteProblems(_dir);
         var samples = _dir.WriteJsonl("samples.jsonl", [Tiny.Completion(Tiny.AddId, "    return a + b\n"), Tiny.Completion(Tiny.AddId, "    return a\n")]);
         await Gzip(samples, samples + ".gz");
-        var dll = Path.Combine(AppContext.BaseDirectory, "assay.dll");
-        var script = $"dotnet '{dll}' eval --problems '{problems}' {how.Replace("SAMPLES", $"'{samples}'", StringComparison.Ordinal)} --no-store --require-all --k 1";
-        var (exit, stderr) = await Bash(script);
+        var script = $"ASSAY eval --problems '{problems}' {how.Replace("SAMPLES", $"'{samples}'", StringComparison.Ordinal)} --no-store --require-all --k 1";
+        var (exit, _, stderr) = await AssayProcess.ShellAsync(script);
         Assert.True(exit == ExitCodes.BadInput, $"exit {exit}: {stderr}");
         // Both samples were read (for Tiny/0 only): the coverage check names the other problem.
         Assert.Contains("--require-all: 1 of 2 problems have no samples (Tiny/1)", stderr);
@@ -38,15 +35,5 @@ public sealed class PipedInputTests : IDisposable
         await using var output = File.Create(to);
         await using var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest);
         await input.CopyToAsync(gzip);
-    }
-
-    private static async Task<(int Exit, string Stderr)> Bash(string script)
-    {
-        var info = new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stderr);
     }
 }

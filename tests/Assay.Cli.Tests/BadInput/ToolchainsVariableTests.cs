@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Assay.Cli.Tests.BadInput;
 
 /// <summary>
@@ -13,18 +11,8 @@ public sealed class ToolchainsVariableTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> ToolchainsWith(string variable)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "assay.dll"));
-        info.ArgumentList.Add("toolchains");
-        info.Environment["ASSAY_TOOLCHAINS"] = variable;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CliResult> ToolchainsWith(string variable) =>
+        AssayProcess.RunAsync(["toolchains"], new Dictionary<string, string> { ["ASSAY_TOOLCHAINS"] = variable });
 
     [Fact]
     public async Task A_broken_file_is_one_line_with_its_path_and_line_and_exit_2()

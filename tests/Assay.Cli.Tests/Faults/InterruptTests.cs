@@ -39,38 +39,24 @@ public sealed class InterruptTests : IDisposable
         var samples = _dir.WriteJsonl("samples.jsonl", Enumerable.Range(0, 1500).Select(i =>
             Tiny.Completion(Tiny.AddId, $"    import time\n    time.sleep(0.02 + {i} * 1e-9)\n    return a + b\n")));
         var store = _dir.PathOf("store.db");
-        string[] args = [Path.Combine(AppContext.BaseDirectory, "assay.dll"), "eval", "--problems", problems, "--samples", samples, "--store", store,
-            "-o", _dir.PathOf("r.jsonl"), "--json", "-j", "2"];
-
-        // A test host may ignore or block these signals, which a child inherits across exec: restore the defaults first,
-        // as a terminal's foreground process has them.
-        var info = new ProcessStartInfo("/usr/bin/python3") /* not a PATH shim (pyenv runs python as a child: another pid) */ { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-c", "import os, signal, sys\nfor s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_DFL)\nsignal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT, signal.SIGTERM])\nos.execvp(sys.argv[1], sys.argv[1:])", "dotnet" }.Concat(args))
-            info.ArgumentList.Add(arg);
-        using var run = Process.Start(info)!;
-        var stderr = run.StandardError.ReadToEndAsync();
-        _ = run.StandardOutput.ReadToEndAsync();
+        string[] args = ["eval", "--problems", problems, "--samples", samples, "--store", store, "-o", _dir.PathOf("r.jsonl"), "--json", "-j", "2"];
+        using var run = AssayProcess.Start(args, defaultSignals: true);
         // Signal once the first batches are stored (the reference solution's calibration is one verdict), mid-run.
         var waited = Stopwatch.StartNew();
         while (await StoredAsync(store) < 50 && !run.HasExited && waited.Elapsed < TimeSpan.FromSeconds(90)) await Task.Delay(200);
         Assert.False(run.HasExited, "the run ended before it could be interrupted"); // (not `+ await stderr`: that waits for the end)
-        var killExit = -1;
-        using (var kill = Process.Start("kill", ["-" + signal, run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-            killExit = kill.ExitCode;
-        }
+        await run.SignalAsync(signal);
         var signalled = Stopwatch.StartNew();
-        await run.WaitForExitAsync();
+        var ended = await run.WaitAsync();
         var after = signalled.Elapsed.TotalSeconds;
 
-        Assert.True(run.ExitCode == exitCode, $"exit {run.ExitCode} {after:F1} s after kill -{signal} (kill exit {killExit}): {await stderr}");
-        Assert.Contains("interrupted", await stderr);
-        Assert.Contains("rerun the same command to resume", await stderr);
-        Assert.DoesNotContain("   at ", await stderr);
+        Assert.True(ended.ExitCode == exitCode, $"exit {ended.ExitCode} {after:F1} s after kill -{signal}: {ended.Stderr}");
+        Assert.Contains("interrupted", ended.Stderr);
+        Assert.Contains("rerun the same command to resume", ended.Stderr);
+        Assert.DoesNotContain("   at ", ended.Stderr);
         Assert.False(File.Exists(_dir.PathOf("r.jsonl")));
 
-        var rerun = await AssayCli.RunAsync([.. args.Skip(1)]);
+        var rerun = await AssayCli.RunAsync(args);
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         Assert.Equal(1500, rerun.Json().GetProperty("passed").GetInt32());
         Assert.True(rerun.Json().GetProperty("samples_from_store").GetInt32() >= 49, "nothing judged before the interrupt was kept");

@@ -33,16 +33,8 @@ public sealed class KillNineResumeTests : IDisposable
         return _dir.WriteJsonl("samples.jsonl", records);
     }
 
-    private static (Process Process, Task<string> Stdout) StartEval(string problems, string samples, string store, string results)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "assay.dll"), "eval", "--problems", problems, "--samples", samples, "--store", store, "-o", results, "--json", "-j", "2" })
-            info.ArgumentList.Add(arg);
-        var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return (process, stdout);
-    }
+    private static AssayProcess StartEval(string problems, string samples, string store, string results) =>
+        AssayProcess.Start(["eval", "--problems", problems, "--samples", samples, "--store", store, "-o", results, "--json", "-j", "2"]);
 
     /// <summary>task_id, completion → status, per sample, in file order.</summary>
     private static List<string> Verdicts(string results) =>
@@ -59,11 +51,11 @@ public sealed class KillNineResumeTests : IDisposable
         var problems = Tiny.WriteProblems(_dir);
         var samples = WriteSamples();
 
-        var (clean, _) = StartEval(problems, samples, _dir.PathOf("clean.db"), _dir.PathOf("clean.jsonl"));
         var clock = Stopwatch.StartNew();
-        await clean.WaitForExitAsync();
+        CliResult clean;
+        using (var cleanRun = StartEval(problems, samples, _dir.PathOf("clean.db"), _dir.PathOf("clean.jsonl"))) clean = await cleanRun.WaitAsync();
         var cleanSeconds = clock.Elapsed.TotalSeconds;
-        Assert.True(clean.ExitCode == 0, $"clean run exit {clean.ExitCode}");
+        Assert.True(clean.ExitCode == 0, "clean run: " + clean);
         var expected = Verdicts(_dir.PathOf("clean.jsonl"));
         Assert.Equal(Samples, expected.Count);
 
@@ -73,27 +65,22 @@ public sealed class KillNineResumeTests : IDisposable
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var results = _dir.PathOf($"killed-{attempt}.jsonl");
-            var (run, _) = StartEval(problems, samples, store, results);
+            using var run = StartEval(problems, samples, store, results);
             // Anywhere from start-up (loading, opening the store) into judging and flushing; resumed runs have less left to
             // do, so the window is a share of the clean run's time rather than all of it.
             await Task.Delay(TimeSpan.FromSeconds(0.2 + random.NextDouble() * Math.Max(cleanSeconds * 0.5, 1)));
-            if (!run.HasExited)
-            {
-                run.Kill(entireProcessTree: true); // SIGKILL: no handler runs
-                killedMidRun++;
-            }
-            await run.WaitForExitAsync();
+            if (!run.HasExited) killedMidRun++;
+            await run.KillAsync(); // SIGKILL: no handler runs
             // Either no results file or a whole one — never a half-written one.
             if (File.Exists(results)) Assert.Equal(Samples, Verdicts(results).Count);
         }
         Assert.True(killedMidRun >= 3, $"only {killedMidRun} of 10 runs were still running when killed: the test does not test kills");
 
-        var (rerun, report) = StartEval(problems, samples, store, _dir.PathOf("rerun.jsonl"));
-        await rerun.WaitForExitAsync();
+        using var rerunProcess = StartEval(problems, samples, store, _dir.PathOf("rerun.jsonl"));
+        var rerun = await rerunProcess.WaitAsync();
 
-        Assert.True(rerun.ExitCode == 0, $"rerun exit {rerun.ExitCode}");
-        using var json = JsonDocument.Parse(await report);
-        Assert.True(json.RootElement.GetProperty("samples_from_store").GetInt32() > 0, "the rerun resumed nothing from the store: " + json.RootElement);
+        Assert.True(rerun.ExitCode == 0, "rerun: " + rerun);
+        Assert.True(rerun.Json().GetProperty("samples_from_store").GetInt32() > 0, "the rerun resumed nothing from the store: " + rerun.Stdout);
         Assert.Equal(expected, Verdicts(_dir.PathOf("rerun.jsonl")));
     }
 }

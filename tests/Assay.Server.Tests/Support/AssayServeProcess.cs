@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace Assay.Server.Tests.Support;
 
-/// <summary>A real `assay serve --port 0` process on loopback (the CLI's assay.dll beside the tests), stopped on dispose.</summary>
+/// <summary>
+/// A real `assay serve --port 0` process on loopback (<see cref="AssayProcess"/>'s start, with its log read line by
+/// line to learn the address), stopped on dispose.
+/// </summary>
 public sealed partial class AssayServeProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -35,10 +38,7 @@ public sealed partial class AssayServeProcess : IAsyncDisposable
     /// <summary>As above, with <paramref name="environment"/> added to the process's environment.</summary>
     public static async Task<AssayServeProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] extra)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "assay.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var (name, value) in environment) info.Environment[name] = value;
-        foreach (var arg in new[] { dll, "serve", "--port", "0", "--host", "127.0.0.1", "-j", "2" }.Concat(extra)) info.ArgumentList.Add(arg);
+        var info = AssayProcess.StartInfo(new[] { "serve", "--port", "0", "--host", "127.0.0.1", "-j", "2" }.Concat(extra), environment);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = new List<string>();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Assay.Server.Endpoints.Native;
-using Assay.Server.Judging;
 using Assay.Server.Scoring;
 
 namespace Assay.Server.Endpoints.OpenRlhf;
@@ -29,7 +28,7 @@ internal static class RewardEndpoints
             .Produces<ErrorAnswer>(503);
     }
 
-    private static async Task<IResult> GetRewardAsync(HttpContext context, RewardService rewards, JudgeEngine engine, ServeOptions options)
+    private static async Task<IResult> GetRewardAsync(HttpContext context, RewardService rewards, ServeOptions options)
     {
         var arrived = DateTimeOffset.UtcNow;
         var query = context.Request.Query;
@@ -51,9 +50,6 @@ internal static class RewardEndpoints
         if (request.Query.Count > options.MaxItemsPerRequest)
             throw new InvalidRequestException($"query: {request.Query.Count} samples; at most {options.MaxItemsPerRequest} per request", 413);
 
-        // A language this host has no toolchain for stays so: a 503 would have OpenRLHF retry it for ever.
-        if (await engine.ResolveAsync(language) is { Toolchain: null } missing)
-            throw new InvalidRequestException($"language {missing.Definition.Name}: this server has no toolchain for it ({missing.Problem}); retrying cannot help", 422);
         var items = request.Query.Select((text, i) => new RewardItem($"query[{i}]", null, language, null, text ?? throw new InvalidRequestException($"query[{i}]: null"),
             request.Prompts?[i], request.Labels[i], preset, null, limit, memory)).ToList();
         var batch = await rewards.ScoreAsync(items, deadline, details: false, context.RequestAborted);
