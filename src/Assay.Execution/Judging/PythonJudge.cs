@@ -32,6 +32,17 @@ public sealed class PythonJudge
 
     internal const string HarnessResourcePrefix = "Assay.Execution.Judging.";
 
+    /// <summary>
+    /// Candidates per sandbox at most. A sandbox's fixed cost (bubblewrap, two interpreter starts, a fresh worker's
+    /// imports and warm-up: ~60 ms of CPU) was paid every 100 programs, as much again as the programs themselves;
+    /// one worker serves candidates in turn whatever the batch size (each checked for tampering after it), so a
+    /// larger batch changes the cost, not the verdicts.
+    /// </summary>
+    public const int DefaultBatchSize = 1000;
+
+    /// <summary>The smallest batch the schedule makes while more is left (the last ones balance the cores).</summary>
+    internal const int SmallestBatch = 25;
+
     private static readonly Lazy<string> HarnessSource = new(JoinHarness);
 
     /// <summary>The harness program: its parts joined, each after a comment naming it (tracebacks point into it).</summary>
@@ -58,7 +69,7 @@ public sealed class PythonJudge
 
     /// <param name="memoryLimitKb">Memory of each judging sandbox, and so of each candidate judged in it (they run
     /// one at a time); null for the default (EvalPlus's 4 GB or the toolchain's, whichever is more).</param>
-    public PythonJudge(IProgramRunner runner, Toolchain python, int batchSize = 100, long? memoryLimitKb = null)
+    public PythonJudge(IProgramRunner runner, Toolchain python, int batchSize = DefaultBatchSize, long? memoryLimitKb = null)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(python);
@@ -137,8 +148,9 @@ public sealed class PythonJudge
     /// </summary>
     internal static IEnumerable<int> BatchSizes(int count, int largest, int concurrency)
     {
-        // Not too small either: every sandbox start costs two interpreter starts (~0.1-0.2 s of CPU here).
-        var smallest = Math.Max(1, largest / 4);
+        // Not too small either: a sandbox start costs two interpreter starts and a fresh worker's warm-up (~60 ms of
+        // CPU here, against ~0.6 ms per HumanEval program in a warm worker).
+        var smallest = Math.Min(SmallestBatch, Math.Max(1, largest));
         for (var left = count; left > 0;)
         {
             var size = Math.Min(left, Math.Clamp(left / (2 * Math.Max(1, concurrency)), smallest, largest));

@@ -21,12 +21,22 @@ public sealed class BatchSizeTests
     [Fact]
     public void Batches_shrink_towards_the_end_so_no_core_waits_long_for_the_last_one()
     {
-        var sizes = PythonJudge.BatchSizes(1595, 400, 2).ToList();
+        var sizes = PythonJudge.BatchSizes(12408, PythonJudge.DefaultBatchSize, 2).ToList();
 
-        // Non-increasing, large at first, a quarter of the largest at the end.
+        // Non-increasing, as large as allowed at first, small at the end: few sandbox starts, balanced cores.
         Assert.Equal(sizes.OrderByDescending(s => s), sizes);
-        Assert.True(sizes[0] >= 300, string.Join(",", sizes));
-        Assert.True(sizes[^1] <= 100, string.Join(",", sizes));
-        Assert.InRange(sizes.Count, 6, 12);
+        Assert.Equal(PythonJudge.DefaultBatchSize, sizes[0]);
+        Assert.True(sizes[^1] <= 25, string.Join(",", sizes));
+        Assert.InRange(sizes.Count, 15, 40);
+    }
+
+    [Fact]
+    public void A_few_hundred_items_are_still_shared_evenly_between_the_cores()
+    {
+        // A smallest batch of a quarter of the largest once gave 250 items to one core and 50 to the other.
+        var sizes = PythonJudge.BatchSizes(300, PythonJudge.DefaultBatchSize, 2).ToList();
+
+        Assert.True(sizes[0] <= 300 / 4, string.Join(",", sizes));
+        Assert.True(sizes.Count >= 4, string.Join(",", sizes));
     }
 }
