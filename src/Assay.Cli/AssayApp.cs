@@ -57,7 +57,9 @@ public static class AssayApp
         catch (VerdictStoreException ex)
         {
             await console.Error.WriteLineAsync("assay: " + ex.Message);
-            await console.Error.WriteLineAsync("assay: " + WayOut(ex.Fault));
+            // serve has no store unless given one: leaving --store out is its way of running without.
+            var withoutStore = parse.CommandResult.Command.Name == "serve" ? "leave out --store" : "run with --no-store";
+            await console.Error.WriteLineAsync("assay: " + WayOut(ex.Fault, withoutStore));
             return ExitCodes.BadInput;
         }
         catch (InvalidDataException ex)
@@ -110,12 +112,12 @@ public static class AssayApp
     }
 
     /// <summary>What the user can do about a store Assay will not use; the store only caches verdicts, so none of these loses results.</summary>
-    private static string WayOut(VerdictStoreFault fault) => fault switch
+    private static string WayOut(VerdictStoreFault fault, string withoutStore) => fault switch
     {
         VerdictStoreFault.Damaged =>
-            "Assay neither repairs nor deletes it: run with --no-store, give another --store PATH, or move the file aside (it only caches verdicts) and rerun to start a new one.",
-        VerdictStoreFault.NotAStore => "give --store a path of its own (a new file is created there), or run with --no-store.",
-        VerdictStoreFault.Unwritable => "give --store a path in a writable place, or run with --no-store.",
+            $"Assay neither repairs nor deletes it: {withoutStore}, give another --store PATH, or move the file aside (it only caches verdicts) and rerun to start a new one.",
+        VerdictStoreFault.NotAStore => $"give --store a path of its own (a new file is created there), or {withoutStore}.",
+        VerdictStoreFault.Unwritable => $"give --store a path in a writable place, or {withoutStore}.",
         _ => "wait for the other run to finish, or give another --store PATH.",
     };
 }

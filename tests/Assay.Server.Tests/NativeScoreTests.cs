@@ -14,6 +14,30 @@ public sealed class NativeScoreTests(ServerFactory factory) : IClassFixture<Serv
 
     private static object AssertTests(string[] tests) => new { kind = "assert", tests, entry_point = "twice" };
 
+    /// <summary>
+    /// Python's json.dumps writes broken model output's lone surrogate as `\ud800`; one such character used to make
+    /// the whole batch a 400 ("expected a string"). It is replaced with U+FFFD, said in a header, and judged.
+    /// </summary>
+    [SandboxFact]
+    public async Task A_lone_surrogate_in_one_item_is_repaired_and_said_so_and_every_item_is_judged()
+    {
+        var client = factory.CreateClient();
+        const string tests = """{"kind": "assert", "tests": ["assert twice(2) == 4"], "entry_point": "twice"}""";
+        var body = $$"""
+            {"items": [
+              {"id": "plain", "code": "def twice(x):\n    return 2 * x\n", "tests": {{tests}}},
+              {"id": "broken", "code": "def twice(x):\n    # model output \ud800 cut mid-character\n    return 2 * x\n", "tests": {{tests}}},
+              {"id": "pair", "code": "def twice(x):\n    # \ud83d\ude00 a proper pair\n    return 2 * x\n", "tests": {{tests}}}
+            ]}
+            """;
+
+        var (status, answer, response) = await Json.PostRawAsync(client, "/v1/score", body);
+
+        Assert.True(status == 200, answer.ToString());
+        Assert.All(answer.GetProperty("results").EnumerateArray(), r => Assert.Equal("ok", r.Str("status")));
+        Assert.Equal("1 lone UTF-16 surrogate escape replaced with U+FFFD", Assert.Single(response.Headers.GetValues("Assay-Repaired")));
+    }
+
     [SandboxFact]
     public async Task Mixed_batch_gets_one_result_per_item_in_order_with_scores_from_the_verdicts()
     {

@@ -139,11 +139,16 @@ public sealed class ShutdownUnderLoadTests(ITestOutputHelper output)
     private static async Task WaitUntilBusyAsync(AssayServeProcess server, int queued)
     {
         using var probe = new HttpClient { BaseAddress = server.Address };
-        for (var i = 0; i < 500; i++)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var last = "";
+        while (waited.Elapsed < TimeSpan.FromSeconds(30))
         {
-            using var health = JsonDocument.Parse(await probe.GetStringAsync("/health"));
+            last = await probe.GetStringAsync("/health");
+            using var health = JsonDocument.Parse(last);
             if (health.RootElement.GetProperty("running").GetInt64() > 0 && health.RootElement.GetProperty("queued").GetInt64() > queued) return;
             await Task.Delay(20);
         }
+        // SIGTERM on an idle server would not test the drain at all.
+        Assert.Fail($"the server never had more than {queued} items queued; last /health: {last}");
     }
 }

@@ -83,3 +83,14 @@ public sealed class DataFactAttribute : FactAttribute
         if (Requirements.DataProblem(files) is { } problem) Skip = problem;
     }
 }
+
+/// <summary>A sandbox fact that also needs root (making device nodes, acting on files only root may touch).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class SandboxRootFactAttribute : FactAttribute
+{
+    public SandboxRootFactAttribute()
+    {
+        if (Requirements.SandboxProblem is { } problem) Skip = problem;
+        else if (Environment.UserName != "root") Skip = "needs root (runs as " + Environment.UserName + ")";
+    }
+}

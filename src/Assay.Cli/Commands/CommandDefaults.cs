@@ -48,4 +48,12 @@ internal static class CommandDefaults
     public static string InputPath(FileInfo file) => IsStandardInput(file) ? Assay.Datasets.Jsonl.JsonlFile.StandardInput : file.FullName;
 
     public static bool IsStandardInput(FileInfo file) => file.ToString() == Assay.Datasets.Jsonl.JsonlFile.StandardInput;
+
+    /// <summary>
+    /// True for an input that is a stream rather than a file in a folder: `-`, `/dev/stdin`, a `&lt;(…)` pipe, a FIFO.
+    /// Its default results file goes to the current directory as `stdin_…` (beside `/dev/stdin` it would land in /dev).
+    /// </summary>
+    public static bool IsStream(FileInfo file) =>
+        IsStandardInput(file) || Output.FileIdentity.IsSpecial(file.FullName)
+        || file.FullName.StartsWith("/dev/", StringComparison.Ordinal) || file.FullName.StartsWith("/proc/", StringComparison.Ordinal);
 }

@@ -268,7 +268,7 @@ internal static class EvalCommand
     /// </summary>
     private static string ResolveResultsPath(EvalArguments args) =>
         args.Output?.FullName ?? (args.Samples is { } samples
-            ? CommandDefaults.IsStandardInput(samples)
+            ? CommandDefaults.IsStream(samples)
                 ? ResultsTarget.Default(null, "stdin", "_results.jsonl")
                 : ResultsTarget.Default(samples, ResultsTarget.Stem(samples), "_results.jsonl")
             : ResultsTarget.Default(null, ResultsTarget.Stem(args.Problems), "_canonical_results.jsonl"));

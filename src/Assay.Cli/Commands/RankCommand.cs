@@ -188,7 +188,7 @@ internal static class RankCommand
 
     /// <summary>`--out`, or SAMPLES_ranked_METHOD.jsonl beside the samples (or in the current directory when that is read-only).</summary>
     private static string ResolveOutputPath(RankArguments args) =>
-        args.Output?.FullName ?? (CommandDefaults.IsStandardInput(args.Samples)
+        args.Output?.FullName ?? (CommandDefaults.IsStream(args.Samples)
             ? ResultsTarget.Default(null, "stdin", $"_ranked_{args.Method}.jsonl")
             : ResultsTarget.Default(args.Samples, ResultsTarget.Stem(args.Samples), $"_ranked_{args.Method}.jsonl"));
 

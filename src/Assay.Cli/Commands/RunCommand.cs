@@ -43,6 +43,11 @@ internal static class RunCommand
     {
         if ((args.File is null) == (args.Code is null))
             return await Fail(console, ExitCodes.BadInput, "give exactly one of --file and --code");
+        foreach (var (option, file) in new[] { ("--file", args.File), ("--stdin", args.Stdin) })
+        {
+            if (file is not null && Directory.Exists(file.FullName))
+                return await Fail(console, ExitCodes.BadInput, $"{option} {file.FullName} is a directory, not a file");
+        }
         string source;
         try
         {

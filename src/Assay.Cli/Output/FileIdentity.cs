@@ -17,6 +17,20 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode)
         return new FileIdentity(BitConverter.ToUInt64(buffer, 0), BitConverter.ToUInt64(buffer, 8));
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> (followed through symlinks) exists and is not a regular file or a directory:
+    /// a device (`/dev/null`), a FIFO, a socket. Such a file is written in place, never replaced.
+    /// </summary>
+    public static bool IsSpecial(string path)
+    {
+        var buffer = new byte[256];
+        if (Stat(path, buffer) != 0) return false;
+        // st_mode follows st_dev, st_ino and (on x86-64) st_nlink: offset 24 there, 16 on arm64.
+        var offset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 24 : 16;
+        var kind = BitConverter.ToUInt32(buffer, offset) & 0xF000; // S_IFMT
+        return kind is not (0x8000 or 0x4000); // S_IFREG, S_IFDIR
+    }
+
     [DllImport("libc", EntryPoint = "stat", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     private static extern int Stat(string path, byte[] buffer);
 }

@@ -42,6 +42,8 @@ internal static class ResultsTarget
                 || string.Equals(Path.GetFullPath(path), file.FullName, StringComparison.Ordinal);
             if (same) return $"{path} is the {option} file: writing results there would overwrite it; give --out another file";
         }
+        // A device or FIFO (`-o /dev/null`) is written in place: its directory need not take new files.
+        if (FileIdentity.IsSpecial(path)) return null;
         var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         if (!Directory.Exists(directory)) return $"{path}: the directory {directory} does not exist";
         if (!CanCreateFileIn(directory, out var why)) return $"{path}: cannot write in {directory} ({why}); give --out a writable place";

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Assay.Core.Metrics;
 using Assay.Core.Problems;
 using Assay.Core.Ranking;
+using Assay.Cli.Output;
 using Assay.Datasets.Jsonl;
 using Assay.Evaluation;
 using Assay.Evaluation.Matrix;
@@ -100,9 +101,7 @@ internal sealed class RankReport
                 ["ranked_pass_at_k"] = Figures(p.RankedPassAtK),
             }, JsonOptions));
         }
-        var directory = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(path, text.ToString(), cancellationToken);
+        await OutputFile.WriteAsync(path, file => file.WriteAsync(text, cancellationToken), cancellationToken);
     }
 
     public string ToJson(string rankedPath, IReadOnlyList<BadRecord> bad, TimeSpan elapsed)

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Assay.Core.Execution;
+using Assay.Cli.Output;
 using Assay.Evaluation;
 
 namespace Assay.Cli.Rendering;
@@ -15,15 +16,13 @@ internal static class ResultsFile
     public static async Task WriteAsync(string path, EvaluationResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var temp = path + ".tmp";
-        await using (var file = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+        await OutputFile.WriteAsync(path, async file =>
         {
             foreach (var sample in result.Samples)
             {
                 await file.WriteLineAsync(Line(sample).AsMemory(), cancellationToken);
             }
-        }
-        File.Move(temp, path, overwrite: true);
+        }, cancellationToken);
     }
 
     public static string Line(SampleResult r)

@@ -11,7 +11,10 @@ internal static class JsonErrors
 {
     public static string Describe(JsonException ex)
     {
-        var message = ex.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd(' ', '|');
+        var message = ex.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd(' ', '|')
+            // Advice meant for .NET programmers (the reader's options), not for someone fixing a data file.
+            .Replace(" which is not supported in this mode. Change the reader options.", ", which JSON does not allow.", StringComparison.Ordinal)
+            .Replace(" Change the reader options.", "", StringComparison.Ordinal);
         var at = ex.BytePositionInLine is { } position ? $" (at byte {position + 1}{(ex.LineNumber is > 0 ? $" of its line {ex.LineNumber + 1}" : "")})" : "";
         return message + at;
     }

@@ -50,7 +50,7 @@ public static class JsonlFile
             JsonElement record;
             try
             {
-                record = Parse(RepairLoneSurrogates(line, out var repaired));
+                record = Parse(LoneSurrogates.Repair(line, out var repaired));
                 if (repaired > 0)
                     badRecords.Add(new BadRecord(path, lineNumber, $"{repaired} lone UTF-16 surrogate escape{(repaired > 1 ? "s" : "")} (as Python writes broken "
                         + "model output) replaced with U+FFFD; the record is judged as repaired", LineSkipped: false));
@@ -107,50 +107,6 @@ public static class JsonlFile
             using var doc = JsonDocument.Parse(WithInfinitiesAsNumbers(line));
             return doc.RootElement.Clone();
         }
-    }
-
-    /// <summary>
-    /// Python's json.dumps writes a lone surrogate (broken model output) as the escape `\ud800`, which JSON
-    /// parsers accept and no UTF-16 string can hold: each such escape becomes `\ufffd`, as Python's
-    /// errors="replace" would; a proper high-low pair is kept.
-    /// </summary>
-    private static string RepairLoneSurrogates(string line, out int repaired)
-    {
-        repaired = 0;
-        if (!line.Contains("\\u", StringComparison.Ordinal)) return line;
-        System.Text.StringBuilder? result = null;
-        var copiedUpTo = 0;
-        for (var i = 0; i < line.Length - 1; i++)
-        {
-            if (line[i] != '\\') continue;
-            if (line[i + 1] != 'u' || !TryHex(line, i + 2, out var unit))
-            {
-                i++; // an escaped character (`\\` included): skip it whole
-                continue;
-            }
-            if (char.IsHighSurrogate((char)unit) && i + 7 < line.Length && line[i + 6] == '\\' && line[i + 7] == 'u'
-                && TryHex(line, i + 8, out var low) && char.IsLowSurrogate((char)low))
-            {
-                i += 11;
-                continue;
-            }
-            if (char.IsSurrogate((char)unit))
-            {
-                result ??= new System.Text.StringBuilder(line.Length);
-                result.Append(line, copiedUpTo, i - copiedUpTo).Append("\\ufffd");
-                copiedUpTo = i + 6;
-                repaired++;
-            }
-            i += 5;
-        }
-        return result is null ? line : result.Append(line, copiedUpTo, line.Length - copiedUpTo).ToString();
-    }
-
-    private static bool TryHex(string line, int at, out int value)
-    {
-        value = 0;
-        return at + 4 <= line.Length
-            && int.TryParse(line.AsSpan(at, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 
     private static string WithInfinitiesAsNumbers(string line)

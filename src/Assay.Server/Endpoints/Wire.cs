@@ -18,6 +18,11 @@ internal static class Wire
         RespectNullableAnnotations = true,
     };
 
+    /// <summary>The response header that says what was repaired in a request's body before it was read.</summary>
+    public const string RepairedHeader = "Assay-Repaired";
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>The body as <typeparamref name="T"/>; a missing, oversized or malformed body throws with a message saying what is wrong.</summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request)
     {
@@ -28,8 +33,21 @@ internal static class Wire
         if (request.ContentLength > limit) throw new InvalidRequestException("the body is larger than this server accepts (--max-request-mb)", 413);
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Json, request.HttpContext.RequestAborted);
+            // Read as text first: Python's json.dumps writes broken model output's lone surrogates as `\ud800`, which
+            // no .NET string holds; each becomes U+FFFD (as the command line does), said in a header, and the items
+            // are judged, instead of the whole batch refused over one character.
+            string text;
+            using (var reader = new StreamReader(request.Body, StrictUtf8, detectEncodingFromByteOrderMarks: false))
+                text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+            text = Assay.Datasets.Jsonl.LoneSurrogates.Repair(text, out var repaired);
+            if (repaired > 0)
+                request.HttpContext.Response.Headers[RepairedHeader] = $"{repaired} lone UTF-16 surrogate escape{(repaired > 1 ? "s" : "")} replaced with U+FFFD";
+            var value = JsonSerializer.Deserialize<T>(text, Json);
             return value ?? throw new InvalidRequestException("the body is `null`; it must be a JSON object");
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new InvalidRequestException("the body is not valid UTF-8");
         }
         catch (JsonException ex)
         {

@@ -65,6 +65,36 @@ public sealed class MessagesTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--file")]
+    [InlineData("--stdin")]
+    public async Task A_directory_given_to_run_says_so(string option)
+    {
+        var folder = Directory.CreateDirectory(_dir.PathOf("code")).FullName;
+        string[] args = option == "--file" ? ["run", "--lang", "python", "--file", folder] : ["run", "--lang", "python", "--code", "print(1)", "--stdin", folder];
+
+        var run = await AssayCli.RunAsync(args);
+
+        Assert.True(run.ExitCode == ExitCodes.BadInput, run.ToString());
+        Assert.Contains($"{option} {folder} is a directory, not a file", run.Stderr);
+        Assert.DoesNotContain("denied", run.Stderr);
+    }
+
+    [Fact]
+    public async Task A_trailing_comma_is_described_for_someone_fixing_a_data_file()
+    {
+        var problems = Tiny.WriteProblems(_dir);
+        var samples = _dir.PathOf("samples.jsonl");
+        File.WriteAllText(samples, "{\"task_id\": \"Tiny/0\", \"completion\": \"x\",}\n");
+
+        var run = await AssayCli.RunAsync("eval", "--problems", problems, "--samples", samples, "--no-store", "-o", _dir.PathOf("r.jsonl"));
+
+        Assert.True(run.ExitCode == ExitCodes.BadInput, run.ToString());
+        Assert.Contains($"{samples}:1: not valid JSON", run.Stderr);
+        Assert.Contains("JSON does not allow", run.Stderr);
+        Assert.DoesNotContain("reader options", run.Stderr);
+    }
+
+    [Theory]
     [InlineData("eval")]
     [InlineData("rank")]
     public async Task An_empty_problems_file_is_blamed_not_the_samples(string verb)
