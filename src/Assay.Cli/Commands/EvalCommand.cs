@@ -38,7 +38,7 @@ internal static class EvalCommand
         var sampleFormat = new EnumOption<SampleFormat>("--samples-format", "Samples file format.", SampleFormat.Auto);
         var isolation = new EnumOption<JudgeIsolation>("--isolation", "batch (fast; anything unusual is re-judged alone) or strict (a sandbox per program).", JudgeIsolation.Batch);
         var timeLimit = new Option<double?>("--time-limit") { Description = "Fixed per-test CPU limit in seconds (default: calibrated from reference solutions)." };
-        var floor = new Option<double>("--time-limit-floor") { Description = "Smallest calibrated per-test limit in seconds.", DefaultValueFactory = _ => 0.5 };
+        var floor = new Option<double>("--time-limit-floor") { Description = "Smallest calibrated per-test limit in seconds.", DefaultValueFactory = _ => Assay.Core.Execution.TimeLimitPolicy.Default.FloorSeconds };
         var badRecords = new EnumOption<BadRecordPolicy>("--on-bad-record", "stop at the first malformed line, or skip (and report) it.", BadRecordPolicy.Stop);
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
         var selection = new ProblemSelection.Options();

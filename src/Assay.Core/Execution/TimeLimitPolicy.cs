@@ -20,8 +20,14 @@ public enum TimedUnit
 /// </summary>
 public sealed record TimeLimitPolicy
 {
-    /// <summary>Smallest calibrated limit, whatever the reference measured (EvalPlus-style calibration needs one).</summary>
-    public double FloorSeconds { get; init; } = 0.5;
+    /// <summary>
+    /// Smallest calibrated limit, whatever the reference measured (EvalPlus-style calibration needs one). 50 ms, chosen
+    /// by measurement (docs/BENCHMARKS.md, "The time-limit floor"): on CodeT's 16,400 HumanEval samples the slowest
+    /// test of any program that passes with 3 s takes 13.7 ms of CPU, and no floor from 20 ms up flips a verdict there
+    /// or on HumanEval+, MBPP+ (canonical and gpt-3.5's samples) and MBXP's Python; every program that loops for ever
+    /// costs the floor, so 0.5 s made those programs over half of a CodeT run.
+    /// </summary>
+    public double FloorSeconds { get; init; } = 0.05;
 
     /// <summary>Calibrated limit = max(floor, factor × the reference's slowest test), EvalPlus-style.</summary>
     public double Factor { get; init; } = 10.0;
@@ -66,9 +72,17 @@ public sealed record TimeLimitPolicy
     /// <summary>True when a problem's limit comes from measuring its reference solution (nothing fixes it otherwise).</summary>
     public bool Calibrates(double? problemLimitSeconds) => FixedSeconds is null && problemLimitSeconds is null;
 
-    /// <summary>max(floor, factor × measured), rounded up to a tenth of a second so that noise rarely changes it.</summary>
-    public double Calibrated(double measuredCpuMs) =>
-        Math.Max(FloorSeconds, Math.Ceiling(Factor * measuredCpuMs / 100.0) / 10.0);
+    /// <summary>
+    /// max(floor, factor × measured), rounded up so that noise rarely changes it (the limit is part of a verdict's key):
+    /// to a tenth of a second from 0.1 s up, as it always was, and to a hundredth below, where a tenth would be a floor
+    /// of its own.
+    /// </summary>
+    public double Calibrated(double measuredCpuMs)
+    {
+        var scaled = Factor * measuredCpuMs / 1000.0;
+        var rounded = scaled > 0.1 ? Math.Ceiling(Factor * measuredCpuMs / 100.0) / 10.0 : Math.Ceiling(Factor * measuredCpuMs / 10.0) / 100.0;
+        return Math.Max(FloorSeconds, rounded);
+    }
 
     /// <summary>
     /// The limit for a problem. <paramref name="referenceCpuMs"/> is the passing reference's slowest test (or whole

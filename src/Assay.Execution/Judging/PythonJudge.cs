@@ -150,7 +150,8 @@ public sealed class PythonJudge
     {
         // Not too small either: a sandbox start costs two interpreter starts and a fresh worker's warm-up (~60 ms of
         // CPU here, against ~0.6 ms per HumanEval program in a warm worker).
-        var smallest = Math.Min(SmallestBatch, Math.Max(1, largest));
+        // The server asks for small batches (at most 16, answered when its sandbox ends): a quarter of those.
+        var smallest = Math.Min(SmallestBatch, Math.Max(1, largest / 4));
         for (var left = count; left > 0;)
         {
             var size = Math.Min(left, Math.Clamp(left / (2 * Math.Max(1, concurrency)), smallest, largest));

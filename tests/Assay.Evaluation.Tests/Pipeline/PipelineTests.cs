@@ -58,7 +58,7 @@ public sealed class PipelineTests
     {
         var runner = new FakeRunner("fakepy");
         var result = await Pipeline(runner, new MemoryStore()).JudgeAsync([new JudgeRequest(Echo(reference: "echo\ncpu 120"), "echo")]);
-        // max(0.5 s floor, 10 × 120 ms) = 1.2 s per test; the wall-clock backstop 3 × 1.2 + 1.
+        // max(floor, 10 × 120 ms) = 1.2 s per test; the wall-clock backstop 3 × 1.2 + 1.
         Assert.Equal(1.2, result.Calibrations.Single().TimeLimitSeconds, 6);
         var candidateRuns = runner.Runs.Where(r => r.Source == "echo").ToList();
         Assert.Equal(EchoTests.Length, candidateRuns.Count);

@@ -39,4 +39,14 @@ public sealed class BatchSizeTests
         Assert.True(sizes[0] <= 300 / 4, string.Join(",", sizes));
         Assert.True(sizes.Count >= 4, string.Join(",", sizes));
     }
+
+    [Fact]
+    public void The_servers_small_batches_still_split_down_to_a_quarter()
+    {
+        // 8 items, at most 4 per sandbox, 2 sandboxes: batches of 2 and then 1, so a request's items are not held in
+        // one batch with the others' (a smallest batch of 25, or of the largest, made it two batches of 4).
+        var sizes = PythonJudge.BatchSizes(8, 4, 2).ToList();
+        Assert.Equal(2, sizes[0]);
+        Assert.All(sizes, s => Assert.InRange(s, 1, 2));
+    }
 }
