@@ -26,12 +26,18 @@ public sealed class RealServeLimitsTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [SandboxFact]
-    public async Task Get_reward_for_a_language_without_a_toolchain_is_a_permanent_4xx_not_a_503_to_retry()
+    /// <summary>The real server with the ghost language's toolchain file on `$ASSAY_TOOLCHAINS`.</summary>
+    private Task<AssayServeProcess> StartWithGhostAsync()
     {
         var toolchains = Directory.CreateDirectory(_dir.PathOf("toolchains")).FullName;
         File.WriteAllText(Path.Combine(toolchains, "ghostlang.yaml"), Ghost);
-        await using var server = await AssayServeProcess.StartAsync(new Dictionary<string, string> { ["ASSAY_TOOLCHAINS"] = toolchains });
+        return AssayServeProcess.StartAsync(new Dictionary<string, string> { ["ASSAY_TOOLCHAINS"] = toolchains });
+    }
+
+    [SandboxFact]
+    public async Task Get_reward_for_a_language_without_a_toolchain_is_a_permanent_4xx_not_a_503_to_retry()
+    {
+        await using var server = await StartWithGhostAsync();
         using var client = new HttpClient { BaseAddress = server.Address };
 
         var response = await client.PostAsJsonAsync("/get_reward?language=ghostlang", new
@@ -52,9 +58,7 @@ public sealed class RealServeLimitsTests : IDisposable
     [SandboxFact]
     public async Task Score_with_an_item_in_a_language_without_a_toolchain_is_a_422_naming_the_item_and_nothing_is_judged()
     {
-        var toolchains = Directory.CreateDirectory(_dir.PathOf("toolchains")).FullName;
-        File.WriteAllText(Path.Combine(toolchains, "ghostlang.yaml"), Ghost);
-        await using var server = await AssayServeProcess.StartAsync(new Dictionary<string, string> { ["ASSAY_TOOLCHAINS"] = toolchains });
+        await using var server = await StartWithGhostAsync();
         using var client = new HttpClient { BaseAddress = server.Address };
 
         var response = await client.PostAsJsonAsync("/v1/score", new
