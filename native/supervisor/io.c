@@ -24,6 +24,14 @@ int write_full(int fd, const void *buf, size_t n) {
     return 0;
 }
 
+/* A streamed stdout chunk to the supervisor's own stdout: u32 LE length with the high bit set, then the bytes. A
+   response's first length (its text block) never has that bit, so a reader tells the two apart. */
+void write_chunk_frame(const char *data, size_t n) {
+    uint32_t l = (uint32_t)n | 0x80000000u;
+    write_full(1, &l, 4);
+    write_full(1, data, n);
+}
+
 int64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

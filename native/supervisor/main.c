@@ -23,7 +23,9 @@
  * Request frame:  u32 LE length, then that many bytes: NUL-terminated "key=value" options, an empty
  *                 string, then the NUL-terminated argv; followed by u32 LE stdin length and stdin bytes.
  * Response frame: u32 LE length of a text block of "key=value\n" lines, the block, then u32 LE + stdout
- *                 bytes, then u32 LE + stderr bytes.
+ *                 bytes, then u32 LE + stderr bytes. With the option stream_stdout=1 the run's stdout comes
+ *                 before the response instead, as it arrives, in chunk frames (u32 LE length | 0x80000000, the
+ *                 bytes), and the response's stdout is empty.
  */
 #include "supervisor.h"
 
@@ -63,6 +65,7 @@ static void serve(void) {
                 else if (!strcmp(p, "nproc")) o.nproc = atoll(v);
                 else if (!strcmp(p, "output_bytes")) o.output_bytes = atoll(v);
                 else if (!strcmp(p, "oom_ends_run")) o.oom_ends_run = atoi(v) != 0;
+                else if (!strcmp(p, "stream_stdout")) o.stream_stdout = atoi(v) != 0;
                 else if (!strcmp(p, "uid")) o.uid = atoi(v);
                 else if (!strcmp(p, "gid")) o.gid = atoi(v);
                 else if (!strcmp(p, "cgroup")) snprintf(o.cgroup_name, sizeof o.cgroup_name, "%s", v);

@@ -8,6 +8,13 @@ static void kill_run(pid_t pid, const cgroup_t *cg) {
     cgroup_kill_all(cg);
 }
 
+/* Captured output goes into the response, or (streamed stdout) straight to the supervisor's stdout. */
+static void keep(stream_t *st, int forward, const char *data, size_t n) {
+    if (forward) write_chunk_frame(data, n);
+    else buf_put(st->sink, data, n);
+    st->captured += (long long)n;
+}
+
 static int pidfd_open_compat(pid_t pid) {
 #ifdef SYS_pidfd_open
     return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -150,9 +157,10 @@ void run_one(const options_t *o, char **argv, const char *stdin_data, size_t std
             ssize_t r = read(st->fd, chunk, sizeof chunk);
             if (r <= 0) { if (r < 0 && errno == EINTR) continue; st->open = 0; close(st->fd); continue; }
             long long room = o->output_bytes > 0 ? o->output_bytes - st->captured : r;
-            if (room >= r) { buf_put(st->sink, chunk, (size_t)r); st->captured += r; }
+            int forward = s == 0 && o->stream_stdout;
+            if (room >= r) { keep(st, forward, chunk, (size_t)r); }
             else {
-                if (room > 0) { buf_put(st->sink, chunk, (size_t)room); st->captured += room; }
+                if (room > 0) keep(st, forward, chunk, (size_t)room);
                 st->truncated = 1;
                 if (!killed_for && !exited) { killed_for = "output"; kill_run(pid, &cg); }
             }

@@ -43,6 +43,9 @@ typedef struct {
        limit even when the process the kernel chose was only one of its children. 0 for a program that handles
        its children's deaths itself (the Python harness judges the candidate's death and goes on). */
     int oom_ends_run;
+    /* stdout is forwarded as it arrives (chunk frames before the response) instead of in the response: a judge
+       that reports many candidates in one run gets each one's record while the run goes on. */
+    int stream_stdout;
     int uid, gid;
     char cgroup_name[128];
     char chown_path[1024];
@@ -62,6 +65,7 @@ typedef struct {
 
 int read_full(int fd, void *buf, size_t n);
 int write_full(int fd, const void *buf, size_t n);
+void write_chunk_frame(const char *data, size_t n);
 int64_t now_ns(void);
 int write_file(const char *path, const char *text);
 long long read_ll_file(const char *path);

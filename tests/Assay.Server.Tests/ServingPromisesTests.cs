@@ -60,6 +60,33 @@ public sealed class ServingPromisesTests(BatchingServerFactory factory) : IClass
     }
 
     [SandboxFact]
+    public async Task A_request_whose_items_share_a_sandbox_with_a_slow_one_is_answered_before_the_sandbox_ends()
+    {
+        var client = factory.CreateClient();
+        var clock = Stopwatch.StartNew();
+        // Sixteen items in one batch window: the first sandbox takes the first four — the early request's three and
+        // the late one's endless loop, judged after them in the same sandbox. Verdicts leave a sandbox as the
+        // harness reports them: the early request does not wait for the loop's 5 s limit (it once did).
+        var early = TimedAsync(client, Request("def f():\n    return 1\n", 5, copies: 3), clock);
+        await Task.Delay(40);
+        var late = TimedAsync(client, new
+        {
+            items = new[] { new { id = "loop", code = "def f():\n    while True:\n        pass\n" } }
+                .Concat(Enumerable.Range(0, 12).Select(i => new { id = $"i{i}", code = $"def f():\n    return 1\n# {Guid.NewGuid():N}\n" }))
+                .Select(item => new { item.id, item.code, tests = new { assert_case = new[] { "assert f() == 1" } } }).ToArray(),
+            limits = new { time_limit_s = 5 },
+        }, clock);
+        var earlyAnswer = await early;
+        var lateAnswer = await late;
+
+        Assert.Equal(200, earlyAnswer.Status);
+        Assert.All(earlyAnswer.Body.GetProperty("results").EnumerateArray(), r => Assert.Equal("ok", r.Str("status")));
+        Assert.Equal("time_limit", lateAnswer.Body.GetProperty("results")[0].Str("status"));
+        Assert.True(lateAnswer.At - earlyAnswer.At >= TimeSpan.FromSeconds(3),
+            $"the early request was answered at {earlyAnswer.At.TotalSeconds:F1} s, the late one at {lateAnswer.At.TotalSeconds:F1} s: it waited for the loop");
+    }
+
+    [SandboxFact]
     public async Task Items_past_the_deadline_queued_or_running_are_answered_deadline_exceeded_at_the_deadline()
     {
         var client = factory.CreateClient();

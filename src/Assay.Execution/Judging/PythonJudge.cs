@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Threading.Channels;
 using Assay.Core.Evaluation;
 using Assay.Core.Execution;
 using Assay.Execution.Running;
@@ -180,14 +181,33 @@ public sealed class PythonJudge
             // next candidate; stopping the whole sandbox there would cost the batch its other candidates.
             OomKillEndsRun = false,
         };
-        var report = await _runner.RunPreparedAsync(harness, input, limits, cancellationToken);
+        // Verdicts leave while the batch runs (the server answers each request when its own items are done, not
+        // when their sandbox ends): records are settled on the reading thread and reported from this one, in order.
+        var settled = Channel.CreateUnbounded<(int Index, JsonElement Record)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var channel = new HarnessRecords(nonce, batch, (index, record) => settled.Writer.TryWrite((index, record)));
+        var reporting = Task.Run(async () =>
+        {
+            await foreach (var (index, record) in settled.Reader.ReadAllAsync(CancellationToken.None))
+                await onVerdict(batch[index].Id, ToVerdict(record, isolated));
+        }, CancellationToken.None);
+        ProcessReport report;
+        try
+        {
+            report = await _runner.RunPreparedStreamingAsync(harness, input, limits, chunk => channel.Feed(chunk.Span), cancellationToken);
+        }
+        finally
+        {
+            settled.Writer.TryComplete();
+            await reporting;
+        }
+        channel.Complete();
         Interlocked.Add(ref _sandboxCpuMicroseconds, (long)(report.CpuTimeMs * 1000));
-        var (records, duplicated, finished) = ParseRecords(report.Stdout, nonce);
+        var (records, duplicated, finished) = (channel.Records, channel.Duplicated, channel.Finished);
         // A batch that did not finish may have been stopped by the last candidate that reported, after it wrote
         // a record of its own making: that record is not trusted.
         var lastReported = finished ? -1 : batch.Select((item, i) => (item, i)).LastOrDefault(x => records.ContainsKey(x.item.Id), (null!, -1)).Item2;
 
-        for (var index = 0; index < batch.Count; index++)
+        for (var index = channel.Settled; index < batch.Count; index++)
         {
             var item = batch[index];
             var trusted = isolated || (!duplicated.Contains(item.Id) && index != lastReported);
@@ -298,40 +318,6 @@ public sealed class PythonJudge
             return 2 * item.TimeLimitSeconds + (item.TotalLimitSeconds > 0 ? Math.Min(sum, item.TotalLimitSeconds + item.TimeLimitSeconds) : sum);
         }
         return item.TimeLimitSeconds * (item.Tests.Count + 2);
-    }
-
-    /// <summary>The harness's records by item id, the ids reported more than once, and whether the batch finished.</summary>
-    private static (Dictionary<string, JsonElement> Records, HashSet<string> Duplicated, bool Finished) ParseRecords(string stdout, string nonce)
-    {
-        var records = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        var duplicated = new HashSet<string>(StringComparer.Ordinal);
-        var finished = false;
-        foreach (var line in stdout.Split('\n'))
-        {
-            if (line.Length == 0 || line[0] != '{') continue;
-            JsonElement record;
-            try
-            {
-                using var document = JsonDocument.Parse(line);
-                record = document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                continue;
-            }
-            // Only the harness knows the nonce; anything else on this channel is ignored.
-            if (record.ValueKind != JsonValueKind.Object || Text(record, "nonce") != nonce) continue;
-            if (Text(record, "id") is { } id)
-            {
-                // Two records for one candidate: one of them was forged. The candidate is judged again alone.
-                if (!records.TryAdd(id, record)) duplicated.Add(id);
-            }
-            else if (record.TryGetProperty("done", out _))
-            {
-                finished = true;
-            }
-        }
-        return (records, duplicated, finished);
     }
 
     private static string? Text(JsonElement o, string name) =>

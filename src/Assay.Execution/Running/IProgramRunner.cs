@@ -26,6 +26,20 @@ public interface IProgramRunner
     Task<ProcessReport> RunPreparedAsync(PreparedProgram program, ReadOnlyMemory<byte> stdin, ResourceLimits limits,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs a prepared program once, handing its stdout to <paramref name="onStdout"/> as it arrives (a judge that
+    /// reports candidates one by one in one run); the report's own stdout is then empty. This default hands it
+    /// over in one piece when the run ends, for runners that cannot stream (the fakes of unit tests).
+    /// </summary>
+    async Task<ProcessReport> RunPreparedStreamingAsync(PreparedProgram program, ReadOnlyMemory<byte> stdin, ResourceLimits limits,
+        Action<ReadOnlyMemory<byte>> onStdout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onStdout);
+        var report = await RunPreparedAsync(program, stdin, limits, cancellationToken);
+        onStdout(System.Text.Encoding.UTF8.GetBytes(report.Stdout));
+        return report with { Stdout = "" };
+    }
+
     /// <summary>Compiles (when needed) and runs a program once: what `assay run` does.</summary>
     Task<RunReport> RunAsync(Toolchain toolchain, string source, ReadOnlyMemory<byte> stdin, ResourceLimits limits,
         CancellationToken cancellationToken = default);

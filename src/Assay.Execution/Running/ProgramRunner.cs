@@ -119,6 +119,20 @@ public sealed class ProgramRunner : IProgramRunner, IDisposable
         return ToReport(result, limits, program.Toolchain.Definition.MemorySignals);
     }
 
+    /// <summary>Runs a prepared program once in a judging sandbox, its stdout streamed to <paramref name="onStdout"/>.</summary>
+    public async Task<ProcessReport> RunPreparedStreamingAsync(PreparedProgram program, ReadOnlyMemory<byte> stdin, ResourceLimits limits,
+        Action<ReadOnlyMemory<byte>> onStdout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(onStdout);
+        if (!program.IsRunnable)
+            return new ProcessReport { Status = RunStatus.CompileError, Message = "compilation failed" };
+        var files = Directory.EnumerateFileSystemEntries(program.Directory).Select(path => (path, Path.GetFileName(path))).ToList();
+        var request = RunRequest(program, files, limits, stdin) with { OnStdout = onStdout };
+        return ToReport(await RunInLaneAsync(request, SandboxLane.Judging, cancellationToken), limits, program.Toolchain.Definition.MemorySignals);
+    }
+
     /// <summary>The sandbox request that runs a prepared program with these files in its working directory.</summary>
     private static SandboxRequest RunRequest(PreparedProgram program, List<(string, string)> files, ResourceLimits limits, ReadOnlyMemory<byte> stdin) => new()
     {

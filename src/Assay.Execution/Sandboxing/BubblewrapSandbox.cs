@@ -47,7 +47,7 @@ public sealed class BubblewrapSandbox : IDisposable
         return _pool.WithSlotAsync((slot, supervisor) =>
         {
             var (options, argv) = BuildInvocation(request, slot);
-            return supervisor.RunAsync(options, argv, request.Stdin, cancellationToken);
+            return supervisor.RunAsync(options, argv, request.Stdin, request.OnStdout, cancellationToken);
         }, cancellationToken);
     }
 

@@ -33,6 +33,9 @@ public sealed record SandboxRequest
 
     public ReadOnlyMemory<byte> Stdin { get; init; }
 
+    /// <summary>When set, stdout is handed here as it arrives (from the reading thread) and is not kept in the result.</summary>
+    public Action<ReadOnlyMemory<byte>>? OnStdout { get; init; }
+
     /// <summary>Limit the address space (RLIMIT_AS) as well; only for hosts without cgroups.</summary>
     public bool LimitAddressSpace { get; init; }
 }

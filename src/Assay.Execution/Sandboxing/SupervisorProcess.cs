@@ -20,17 +20,39 @@ internal sealed class SupervisorProcess : IDisposable
 
     public SupervisorProcess(string supervisorPath) => _supervisorPath = supervisorPath;
 
-    /// <summary>Sends one run and waits for its report. Infrastructure faults come back as a setup error.</summary>
+    /// <summary>
+    /// Sends one run and waits for its report. Infrastructure faults come back as a setup error. With
+    /// <paramref name="onStdout"/> the run's stdout is handed over chunk by chunk while it runs (and is not in the result).
+    /// </summary>
     public async Task<SandboxResult> RunAsync(IReadOnlyList<string> options, IReadOnlyList<string> argv, ReadOnlyMemory<byte> stdin,
-        CancellationToken cancellationToken)
+        Action<ReadOnlyMemory<byte>>? onStdout, CancellationToken cancellationToken)
     {
         try
         {
             EnsureStarted();
-            var frame = BuildFrame(options, argv, stdin);
+            var frame = BuildFrame(onStdout is null ? options : [.. options, "stream_stdout=1"], argv, stdin);
             await _toSupervisor!.WriteAsync(frame, cancellationToken);
             await _toSupervisor.FlushAsync(cancellationToken);
-            var meta = await ReadBlobAsync(cancellationToken);
+            byte[] meta;
+            while (true)
+            {
+                var (blob, isChunk) = await ReadFrameAsync(cancellationToken);
+                if (!isChunk)
+                {
+                    meta = blob;
+                    break;
+                }
+                if (onStdout is null) throw new InvalidOperationException("the supervisor streamed output that was not asked for");
+                try
+                {
+                    onStdout(blob);
+                }
+                catch
+                {
+                    Kill(); // the rest of this exchange is still on the wire: the next run must not read it
+                    throw;
+                }
+            }
             var stdout = await ReadBlobAsync(cancellationToken);
             var stderr = await ReadBlobAsync(cancellationToken);
             return ParseReport(Encoding.UTF8.GetString(meta), stdout, stderr);
@@ -90,12 +112,20 @@ internal sealed class SupervisorProcess : IDisposable
 
     private async Task<byte[]> ReadBlobAsync(CancellationToken cancellationToken)
     {
+        var (blob, isChunk) = await ReadFrameAsync(cancellationToken);
+        return isChunk ? throw new InvalidOperationException("the supervisor sent a stdout chunk inside a response") : blob;
+    }
+
+    /// <summary>One length-prefixed frame; a length with the high bit set marks a streamed stdout chunk.</summary>
+    private async Task<(byte[] Blob, bool IsChunk)> ReadFrameAsync(CancellationToken cancellationToken)
+    {
         var header = new byte[4];
         await _fromSupervisor!.ReadExactlyAsync(header, cancellationToken);
         var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
-        var blob = new byte[length];
+        var isChunk = (length & 0x8000_0000u) != 0;
+        var blob = new byte[length & 0x7FFF_FFFFu];
         await _fromSupervisor.ReadExactlyAsync(blob, cancellationToken);
-        return blob;
+        return (blob, isChunk);
     }
 
     internal static SandboxResult ParseReport(string meta, byte[] stdout, byte[] stderr)
