@@ -151,7 +151,7 @@ public sealed class PythonJudge
     {
         // Not too small either: a sandbox start costs two interpreter starts and a fresh worker's warm-up (~60 ms of
         // CPU here, against ~0.6 ms per HumanEval program in a warm worker).
-        // The server asks for small batches (at most 16, answered when its sandbox ends): a quarter of those.
+        // The server asks for small batches (at most 16): a quarter of those.
         var smallest = Math.Min(SmallestBatch, Math.Max(1, largest / 4));
         for (var left = count; left > 0;)
         {

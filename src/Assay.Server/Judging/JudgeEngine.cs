@@ -34,10 +34,10 @@ public sealed class JudgeEngine : IAsyncDisposable
     public ProgramRunner Runner { get; }
 
     /// <summary>
-    /// Candidates one judging sandbox takes, at most. Their verdicts come out when the sandbox ends, so this bounds
-    /// how long a finished item waits for the others judged beside it (16 one-second candidates: 16 s, where the
-    /// harness's default of 100 held answers for over a minute); a sandbox start (~0.15 s of CPU) is still shared
-    /// by up to 16 candidates.
+    /// Candidates one judging sandbox takes, at most. Verdicts leave a sandbox as the harness reports them (a
+    /// finished item does not wait for the others judged beside it); this bounds what a sandbox that dies takes
+    /// with it — the items it had not reported are judged again — while a sandbox start (~0.15 s of CPU) is still
+    /// shared by up to 16 candidates.
     /// </summary>
     public const int MaxItemsPerSandbox = 16;
 
