@@ -7,8 +7,8 @@ namespace Assay.Execution.Judging;
 /// in the batch's order, each tagged with the batch's nonce and preceded by a "begin" record naming the item, then a
 /// "done" record. A record is settled — handed to <c>onSettled</c> while the batch still runs — once the harness
 /// has begun the next item (or is done): a candidate that stops the sandbox right after its own record never gets
-/// that record trusted, as when the whole output was read at the end. Anything out of order or written twice stops settling for the rest of the batch;
-/// what is left is decided when the sandbox has ended (<see cref="PythonJudge"/>), as before streaming.
+/// that record trusted, as when the whole output was read at the end. Anything out of order or written twice stops
+/// settling for the rest of the batch; what is left is decided when the sandbox has ended (<see cref="PythonJudge"/>).
 /// </summary>
 internal sealed class HarnessRecords
 {
@@ -78,8 +78,10 @@ internal sealed class HarnessRecords
         JsonElement record;
         try
         {
-            using var document = JsonDocument.Parse(line.ToArray());
-            record = document.RootElement.Clone();
+            // One copy of the line, owned by the element (a document and its clone would be two).
+            var reader = new Utf8JsonReader(line);
+            record = JsonElement.ParseValue(ref reader);
+            if (reader.Read()) return; // more after the value: not a record of the harness's
         }
         catch (JsonException)
         {
@@ -123,14 +125,8 @@ internal sealed class HarnessRecords
 
     private void Settle(int index)
     {
-        var record = Records[_batch[index].Id];
-        if (Text(record, "status") == "rerun")
-        {
-            _broken = true;
-            return;
-        }
         Settled = index + 1;
-        _onSettled(index, record);
+        _onSettled(index, Records[_batch[index].Id]);
     }
 
     internal static string? Text(JsonElement o, string name) =>

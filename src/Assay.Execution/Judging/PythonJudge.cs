@@ -202,16 +202,16 @@ public sealed class PythonJudge
         }
         channel.Complete();
         Interlocked.Add(ref _sandboxCpuMicroseconds, (long)(report.CpuTimeMs * 1000));
-        var (records, duplicated, finished) = (channel.Records, channel.Duplicated, channel.Finished);
+        var (records, duplicated) = (channel.Records, channel.Duplicated);
         // A batch that did not finish may have been stopped by the last candidate that reported, after it wrote
         // a record of its own making: that record is not trusted.
-        var lastReported = finished ? -1 : batch.Select((item, i) => (item, i)).LastOrDefault(x => records.ContainsKey(x.item.Id), (null!, -1)).Item2;
+        var lastReported = channel.Finished ? -1 : batch.Select((item, i) => (item, i)).LastOrDefault(x => records.ContainsKey(x.item.Id), (null!, -1)).Item2;
 
         for (var index = channel.Settled; index < batch.Count; index++)
         {
             var item = batch[index];
             var trusted = isolated || (!duplicated.Contains(item.Id) && index != lastReported);
-            if (trusted && records.TryGetValue(item.Id, out var record) && Text(record, "status") != "rerun")
+            if (trusted && records.TryGetValue(item.Id, out var record))
             {
                 await onVerdict(item.Id, ToVerdict(record, isolated));
                 continue;
@@ -320,8 +320,7 @@ public sealed class PythonJudge
         return item.TimeLimitSeconds * (item.Tests.Count + 2);
     }
 
-    private static string? Text(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Text(JsonElement o, string name) => HarnessRecords.Text(o, name);
 
     private static double Number(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
