@@ -11,8 +11,11 @@ public sealed record EvaluationOptions
 {
     public JudgeIsolation Isolation { get; init; } = JudgeIsolation.Batch;
 
-    /// <summary>Smallest calibrated per-test CPU-time limit, whatever the reference solution measured.</summary>
-    public TimeSpan TimeLimitFloor { get; init; } = TimeSpan.FromSeconds(TimeLimitPolicy.Default.FloorSeconds);
+    /// <summary>
+    /// Smallest calibrated per-test CPU-time limit, whatever the reference solution measured; null for the problem's
+    /// harness floor (EvalPlus data: 4 s) or Assay's own (<see cref="TimeLimitPolicy.DefaultFloorSeconds"/>).
+    /// </summary>
+    public TimeSpan? TimeLimitFloor { get; init; }
 
     /// <summary>Per-test limit = max(floor, factor × the reference solution's slowest test), EvalPlus-style.</summary>
     public double TimeLimitFactor { get; init; } = TimeLimitPolicy.Default.Factor;
@@ -29,7 +32,7 @@ public sealed record EvaluationOptions
     /// <summary>The run's time-limit rule, from the options above.</summary>
     public TimeLimitPolicy TimeLimits => TimeLimitPolicy.Default with
     {
-        FloorSeconds = TimeLimitFloor.TotalSeconds,
+        FloorSeconds = TimeLimitFloor?.TotalSeconds,
         Factor = TimeLimitFactor,
         FixedSeconds = TimeLimit?.TotalSeconds,
         TotalSeconds = TotalTimeLimit.TotalSeconds,
@@ -41,7 +44,7 @@ public sealed record EvaluationOptions
     {
         static bool InRange(TimeSpan t, double maxSeconds) => t > TimeSpan.Zero && t.TotalSeconds <= maxSeconds;
         if (TimeLimit is { } limit && !InRange(limit, 600)) return "--time-limit must be more than 0 and at most 600 seconds";
-        if (!InRange(TimeLimitFloor, 600)) return "--time-limit-floor must be more than 0 and at most 600 seconds";
+        if (TimeLimitFloor is { } floor && !InRange(floor, 600)) return "--time-limit-floor must be more than 0 and at most 600 seconds";
         if (!double.IsFinite(TimeLimitFactor) || TimeLimitFactor <= 0 || TimeLimitFactor > 1000) return "the time-limit factor must be more than 0 and at most 1000";
         if (!InRange(TotalTimeLimit, 86_400)) return "the total time limit must be more than 0 seconds";
         if (!InRange(CalibrationLimit, 3600)) return "the calibration limit must be more than 0 and at most 3600 seconds";

@@ -38,7 +38,7 @@ internal static class EvalCommand
         var sampleFormat = new EnumOption<SampleFormat>("--samples-format", "Samples file format.", SampleFormat.Auto);
         var isolation = new EnumOption<JudgeIsolation>("--isolation", "batch (fast; anything unusual is re-judged alone) or strict (a sandbox per program).", JudgeIsolation.Batch);
         var timeLimit = new Option<double?>("--time-limit") { Description = "Fixed per-test CPU limit in seconds (default: calibrated from reference solutions)." };
-        var floor = new Option<double>("--time-limit-floor") { Description = "Smallest calibrated per-test limit in seconds.", DefaultValueFactory = _ => Assay.Core.Execution.TimeLimitPolicy.Default.FloorSeconds };
+        var floor = new Option<double?>("--time-limit-floor") { Description = "Smallest calibrated per-test limit in seconds (default: the data set's harness floor, EvalPlus 4 s; else 0.05)." };
         var badRecords = new EnumOption<BadRecordPolicy>("--on-bad-record", "stop at the first malformed line, or skip (and report) it.", BadRecordPolicy.Stop);
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Sandboxes at once (default: cores)." };
         var selection = new ProblemSelection.Options();
@@ -57,7 +57,7 @@ internal static class EvalCommand
 
     private sealed record EvalArguments(FileInfo Problems, FileInfo? Samples, bool Canonical, string? Ks, bool RequireAll, FileInfo? Output, bool Json, FileInfo? Store,
         bool NoStore, ProblemFormat ProblemFormat, SampleFormat SampleFormat, JudgeIsolation Isolation, double? TimeLimit,
-        double Floor, BadRecordPolicy OnBadRecord, int? Concurrency, string? Language, ProblemSelection Selection);
+        double? Floor, BadRecordPolicy OnBadRecord, int? Concurrency, string? Language, ProblemSelection Selection);
 
     private static async Task<int> ExecuteAsync(CliConsole console, EvalArguments args, CancellationToken cancellationToken)
     {
@@ -71,7 +71,7 @@ internal static class EvalCommand
         {
             Isolation = args.Isolation,
             TimeLimit = args.TimeLimit is { } limit ? TimeSpan.FromSeconds(limit) : null,
-            TimeLimitFloor = TimeSpan.FromSeconds(args.Floor),
+            TimeLimitFloor = args.Floor is { } floorSeconds ? TimeSpan.FromSeconds(floorSeconds) : null,
         };
         if (options.Validate() is { } invalid) return await Fail(console, ExitCodes.BadInput, invalid);
         if (args.Concurrency is < 1 or > 256) return await Fail(console, ExitCodes.BadInput, "--concurrency must be between 1 and 256");

@@ -21,13 +21,22 @@ public enum TimedUnit
 public sealed record TimeLimitPolicy
 {
     /// <summary>
-    /// Smallest calibrated limit, whatever the reference measured (EvalPlus-style calibration needs one). 50 ms, chosen
-    /// by measurement (docs/BENCHMARKS.md, "The time-limit floor"): on CodeT's 16,400 HumanEval samples the slowest
-    /// test of any program that passes with 3 s takes 13.7 ms of CPU, and no floor from 20 ms up flips a verdict there
-    /// or on HumanEval+, MBPP+ (canonical and gpt-3.5's samples) and MBXP's Python; every program that loops for ever
-    /// costs the floor, so 0.5 s made those programs over half of a CodeT run.
+    /// Assay's own smallest calibrated limit, for problems whose reference harness sets none (CodeT's and HumanEval's
+    /// harnesses time a whole program, 3 s of wall time). 50 ms, chosen by measurement (docs/BENCHMARKS.md, "The
+    /// time-limit floor"): on CodeT's 16,400 HumanEval samples the slowest test of any program that passes with 3 s
+    /// takes 13.7 ms of CPU, and no floor from 20 ms up flips a verdict there or on MBXP's Python; every program that
+    /// loops for ever costs the floor, so 0.5 s made those programs over half of a CodeT run.
     /// </summary>
-    public double FloorSeconds { get; init; } = 0.05;
+    public const double DefaultFloorSeconds = 0.05;
+
+    /// <summary>
+    /// The user's floor (`--time-limit-floor`), which wins over every other; null to take the problem's harness
+    /// floor (EvalPlus: 4 s) or else <see cref="DefaultFloorSeconds"/>.
+    /// </summary>
+    public double? FloorSeconds { get; init; }
+
+    /// <summary>The floor a problem gets: the user's, else its reference harness's, else Assay's own.</summary>
+    public double FloorFor(double? harnessFloorSeconds) => FloorSeconds ?? harnessFloorSeconds ?? DefaultFloorSeconds;
 
     /// <summary>Calibrated limit = max(floor, factor × the reference's slowest test), EvalPlus-style.</summary>
     public double Factor { get; init; } = 10.0;
@@ -77,32 +86,34 @@ public sealed record TimeLimitPolicy
     /// to a tenth of a second from 0.1 s up, as it always was, and to a hundredth below, where a tenth would be a floor
     /// of its own.
     /// </summary>
-    public double Calibrated(double measuredCpuMs)
+    public double Calibrated(double measuredCpuMs, double? harnessFloorSeconds = null)
     {
         var scaled = Factor * measuredCpuMs / 1000.0;
         var rounded = scaled > 0.1 ? Math.Ceiling(Factor * measuredCpuMs / 100.0) / 10.0 : Math.Ceiling(Factor * measuredCpuMs / 10.0) / 100.0;
-        return Math.Max(FloorSeconds, rounded);
+        return Math.Max(FloorFor(harnessFloorSeconds), rounded);
     }
 
     /// <summary>
     /// The limit for a problem. <paramref name="referenceCpuMs"/> is the passing reference's slowest test (or whole
     /// run, for a test program), null when there is none; <paramref name="multiplier"/> is the candidate language's
     /// (a limit given for C++ is too tight for the JVM) and applies to the problem's own and default limits only:
-    /// a calibrated limit was measured, not assumed.
+    /// a calibrated limit was measured, not assumed. <paramref name="harnessFloorSeconds"/> is the smallest limit of
+    /// the harness whose verdicts the problem's tests reproduce, when it has one.
     /// </summary>
-    public double LimitFor(TimedUnit unit, double? problemLimitSeconds, double? referenceCpuMs, double multiplier = 1.0)
+    public double LimitFor(TimedUnit unit, double? problemLimitSeconds, double? referenceCpuMs, double multiplier = 1.0,
+        double? harnessFloorSeconds = null)
     {
         if (FixedSeconds is { } fixedLimit) return fixedLimit;
         if (problemLimitSeconds is { } own) return own * multiplier;
-        if (referenceCpuMs is { } measured) return Calibrated(measured);
-        return Math.Max(FloorSeconds, unit == TimedUnit.TestProgram ? UncalibratedProgramSeconds : UncalibratedTestSeconds) * multiplier;
+        if (referenceCpuMs is { } measured) return Calibrated(measured, harnessFloorSeconds);
+        return Math.Max(FloorFor(harnessFloorSeconds), unit == TimedUnit.TestProgram ? UncalibratedProgramSeconds : UncalibratedTestSeconds) * multiplier;
     }
 
     /// <summary>Checks the values; returns a message naming the first bad one, or null.</summary>
     public string? Validate()
     {
         static bool Positive(double v) => double.IsFinite(v) && v > 0;
-        if (!Positive(FloorSeconds) || FloorSeconds > 600) return "the time-limit floor must be a number of seconds in (0, 600]";
+        if (FloorSeconds is { } floor && (!Positive(floor) || floor > 600)) return "the time-limit floor must be a number of seconds in (0, 600]";
         if (!Positive(Factor) || Factor > 1000) return "the time-limit factor must be in (0, 1000]";
         if (FixedSeconds is { } f && (!Positive(f) || f > 600)) return "the time limit must be a number of seconds in (0, 600]";
         if (!Positive(CalibrationSeconds) || CalibrationSeconds > 3600) return "the calibration limit must be in (0, 3600] seconds";

@@ -38,8 +38,11 @@ public sealed record PythonAssertJudge(string Setup, IReadOnlyList<string> Tests
 /// deserialisation of MBPP+ inputs).</param>
 /// <param name="Method">When set, <see cref="Problem.EntryPoint"/> names a class: each call is
 /// `EntryPoint().Method(*args)` on a fresh instance (LeetCode-style `class Solution`).</param>
+/// <param name="HarnessFloorSeconds">The smallest per-test limit of the harness whose verdicts these tests reproduce
+/// (EvalPlus: 4 s, its `--min-time-limit`): a sample asymptotically slower than the reference on a large input passes
+/// there, so a calibrated limit must not be smaller. Null: Assay's own floor.</param>
 public sealed record IoFunctionJudge(IReadOnlyList<string> Inputs, int BaseCount, double Atol, IReadOnlyList<string>? Expected = null,
-    IoOracle Oracle = IoOracle.Equal, bool TaggedInputs = false, string? Method = null) : JudgeSpec;
+    IoOracle Oracle = IoOracle.Equal, bool TaggedInputs = false, string? Method = null, double? HarnessFloorSeconds = null) : JudgeSpec;
 
 /// <summary>How one output of an input/output test is judged.</summary>
 public enum IoOracle

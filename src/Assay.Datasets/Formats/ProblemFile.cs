@@ -197,7 +197,7 @@ public static class ProblemFile
             return null;
         }
         return new Problem(taskId, "python", prompt, entry, canonical, new IoFunctionJudge(tagged ?? inputs, baseInputs.Count, atol,
-            Oracle: EvalPlusSpecialCases.OracleFor(taskId, entry), TaggedInputs: tagged is not null));
+            Oracle: EvalPlusSpecialCases.OracleFor(taskId, entry), TaggedInputs: tagged is not null, HarnessFloorSeconds: EvalPlusSpecialCases.MinTimeLimitSeconds));
     }
 
     /// <summary>A list of argument lists, each kept as JSON text (its numbers exactly as written).</summary>

@@ -28,8 +28,8 @@ internal sealed class PythonMode(ModeContext context) : IJudgingMode
 
     /// <summary>Input/output tests are timed one by one: each gets its own calibrated limit.</summary>
     public IReadOnlyList<double>? PerTestLimits(Problem problem, ProgramVerdict? reference, TimeLimitPolicy policy) =>
-        policy.FixedSeconds is null && problem.Judge is IoFunctionJudge && reference is { Passed: true }
-            ? reference.Tests.Select(t => policy.Calibrated(t.CpuTimeMs)).ToList()
+        policy.FixedSeconds is null && problem.Judge is IoFunctionJudge io && reference is { Passed: true }
+            ? reference.Tests.Select(t => policy.Calibrated(t.CpuTimeMs, io.HarnessFloorSeconds)).ToList()
             : null;
 
     public Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference)

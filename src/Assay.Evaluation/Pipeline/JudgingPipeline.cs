@@ -149,9 +149,10 @@ public sealed class JudgingPipeline
             var reference = references.TryGetValue(problem, out var work) ? measured.Verdicts[work.Key] : null;
             var own = (problem.Judge as StdioJudge)?.TimeLimitSeconds;
             var cpu = reference is { Passed: true } ? mode.MeasuredCpuMs(reference) : null;
-            var limit = policy.LimitFor(mode.Unit, own, cpu);
+            var harnessFloor = (problem.Judge as IoFunctionJudge)?.HarnessFloorSeconds;
+            var limit = policy.LimitFor(mode.Unit, own, cpu, harnessFloorSeconds: harnessFloor);
             result[problem] = new ProblemLimits(new ProblemCalibration(problem.TaskId, limit, reference, mode.PerTestLimits(problem, reference, policy)),
-                own, cpu);
+                own, cpu, harnessFloor);
         }
         return result;
     }
@@ -168,10 +169,10 @@ public sealed class JudgingPipeline
     /// A problem's calibration with what it was made from, so that a candidate language's time multiplier can be
     /// applied by the policy's own rule (to the problem's own or the default limit, never to a measured one).
     /// </summary>
-    private sealed record ProblemLimits(ProblemCalibration Calibration, double? OwnSeconds, double? ReferenceCpuMs)
+    private sealed record ProblemLimits(ProblemCalibration Calibration, double? OwnSeconds, double? ReferenceCpuMs, double? HarnessFloorSeconds)
     {
         public ProblemCalibration For(TimedUnit unit, TimeLimitPolicy policy, double multiplier) =>
-            multiplier == 1.0 ? Calibration : Calibration with { TimeLimitSeconds = policy.LimitFor(unit, OwnSeconds, ReferenceCpuMs, multiplier) };
+            multiplier == 1.0 ? Calibration : Calibration with { TimeLimitSeconds = policy.LimitFor(unit, OwnSeconds, ReferenceCpuMs, multiplier, HarnessFloorSeconds) };
     }
 
     /// <summary>Each language's time multiplier (from its toolchain file; no host probe), looked up once per run.</summary>

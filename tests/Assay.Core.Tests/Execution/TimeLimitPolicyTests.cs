@@ -19,7 +19,20 @@ public sealed class TimeLimitPolicyTests
     [Fact]
     public void The_floor_is_the_measured_50_ms_and_a_user_floor_still_wins()
     {
-        Assert.Equal(0.05, TimeLimitPolicy.Default.FloorSeconds);
+        Assert.Null(TimeLimitPolicy.Default.FloorSeconds);
+        Assert.Equal(0.05, TimeLimitPolicy.Default.Calibrated(0.2));
         Assert.Equal(0.5, (TimeLimitPolicy.Default with { FloorSeconds = 0.5 }).Calibrated(12.0));
+    }
+
+    [Fact]
+    public void A_harness_floor_replaces_Assays_own_but_not_the_users_nor_a_larger_measured_limit()
+    {
+        // EvalPlus data: max(4 s, 10 × the reference), as EvalPlus's own max(4 s, 4 × the ground truth) never stops a
+        // sample that finishes within 4 s.
+        Assert.Equal(4.0, TimeLimitPolicy.Default.Calibrated(0.2, harnessFloorSeconds: 4.0));
+        Assert.Equal(18.1, TimeLimitPolicy.Default.Calibrated(1804.9, harnessFloorSeconds: 4.0), 9);
+        Assert.Equal(0.05, (TimeLimitPolicy.Default with { FloorSeconds = 0.05 }).Calibrated(0.2, harnessFloorSeconds: 4.0));
+        Assert.Equal(4.0, TimeLimitPolicy.Default.LimitFor(TimedUnit.Test, null, null, harnessFloorSeconds: 4.0));
+        Assert.Equal(2.0, TimeLimitPolicy.Default.LimitFor(TimedUnit.Test, null, null));
     }
 }

@@ -47,4 +47,25 @@ public sealed class RealMbppPlusTests : IDisposable
         Assert.True(failures.Count == 0, string.Join("; ", failures));
         Assert.Equal(Special.Count, run.Int("passed"));
     }
+    /// <summary>
+    /// A correct program far slower than the reference on MBPP+'s large inputs (gpt-3.5's cubic count_Substrings for
+    /// Mbpp/61, here made slower still) passes EvalPlus, whose smallest limit is 4 s: calibrated limits of EvalPlus
+    /// data keep that floor, and only the user's own floor goes under it.
+    /// </summary>
+    [RealDataFact(MbppPlus)]
+    public async Task A_correct_but_slower_sample_passes_as_under_EvalPlus_and_a_users_floor_still_decides()
+    {
+        var line = File.ReadAllLines(Requirements.Data(MbppPlus)).Single(l => l.Contains("\"task_id\": \"Mbpp/61\"", StringComparison.Ordinal));
+        var problems = _dir.WriteLines("mbpp61.jsonl", [line]);
+        const string Cubic = "def count_Substrings(s):\n    count = 0\n    for _ in range(3):\n        count = 0\n" +
+            "        for i in range(len(s)):\n            for j in range(i + 1, len(s) + 1):\n" +
+            "                if sum(int(d) for d in s[i:j]) == j - i:\n                    count += 1\n    return count\n";
+        var samples = _dir.WriteLines("cubic.jsonl", [JsonSerializer.Serialize(new { task_id = "Mbpp/61", solution = Cubic })]);
+
+        var harnessFloor = await AssayCli.EvalAsync(_dir, problems, samples, null, "--k", "1");
+        var usersFloor = await AssayCli.EvalAsync(_dir, problems, samples, null, "--k", "1", "--time-limit-floor", "0.05");
+
+        Assert.Equal("passed", harnessFloor.Results.Single().GetProperty("result").GetString());
+        Assert.Equal("time_limit", usersFloor.Results.Single().GetProperty("status").GetString());
+    }
 }
