@@ -85,10 +85,17 @@ def study(name, problems, samples, floors, grains, work):
     rows = []
     for grain in grains:
         for floor in floors:
-            flipped, near, flipped_tasks = 0, 0, set()
+            flipped, near, flipped_tasks, unmeasured, possible = 0, 0, set(), 0, set()
             for r in passing:
                 ref = reference_tests.get(r["task_id"])
                 tests = r.get("tests", [])
+                if not tests:
+                    # A passing input/output verdict keeps no per-test times (IoVerdicts.Compare): the whole
+                    # program's CPU time bounds its slowest test from above, so this can only say "possible flip".
+                    unmeasured += 1
+                    if r.get("cpu_time_ms", 0.0) / 1000.0 > calibrated(floor, min(ref) if ref else None, grain):
+                        possible.add(r["task_id"])
+                    continue
                 # Assert problems (one `check`) calibrate from the reference's slowest test; input/output problems
                 # test by test (PythonMode.PerTestLimits).
                 per_test = ref is not None and len(ref) == len(tests) and len(tests) > 1
@@ -104,6 +111,8 @@ def study(name, problems, samples, floors, grains, work):
                     near += 1
             rows.append({"grain": grain, "floor": floor, "flipped": flipped, "within_2x": near,
                          "flipped_tasks": sorted(flipped_tasks)[:20],
+                         "without_per_test_times": unmeasured, "possible_flips": len(possible),
+                         "possible_flip_tasks": sorted(possible)[:20],
                          "timeout_cpu_s": round(timeouts * floor, 2)})
     return {
         "name": name,
@@ -156,6 +165,9 @@ def main():
         print("  grain  floor  flipped  within 2x  time-outs' CPU at the floor (s)  flipped tasks")
         for r in s["floors"]:
             print(f"  {r['grain']:<5}  {r['floor']:<5}  {r['flipped']:>7}  {r['within_2x']:>9}  {r['timeout_cpu_s']:>32}  {' '.join(r['flipped_tasks'])}")
+            if r["without_per_test_times"]:
+                print(f"         {r['without_per_test_times']} passing programs have no per-test times; "
+                      f"{r['possible_flips']} possible flips (whole-program CPU over the smallest limit): {' '.join(r['possible_flip_tasks'])}")
     print(f"\nresults files: {work}")
 
 
