@@ -14,7 +14,13 @@ status=$?
 dotnet test "$root/tests/Assay.Server.Tests/Assay.Server.Tests.csproj" -c Release --nologo --no-build --logger "console;verbosity=normal" >> "$log" 2>&1
 server_status=$?
 if [[ $status == 0 ]]; then status=$server_status; fi
-grep -E "^\s+(Failed|Skipped) |^\s+(Passed|Failed|Skipped): |Total tests|error|Error Message|Assert" "$log" || true
+# Totals, skips and errors; a failed test's whole report (message and stack, up to 60 lines), so a failure on CI
+# can be read from its output alone.
+awk '
+  /^[[:space:]]+Failed [^:]/ {block = 60; print; next}
+  block > 0 && /^[[:space:]]+(Passed|Skipped|Failed) [^:]/ {block = 0}
+  block > 0 {print; block--; next}
+  /^[[:space:]]+Skipped |^[[:space:]]+(Passed|Failed|Skipped): |Total tests|error/ {print}' "$log" || true
 # Each test assembly ends with "Passed: N", "Failed: N", "Skipped: N" lines; add them up.
 read -r passed failed skipped < <(awk '
   /^[[:space:]]+Passed: [0-9]+[[:space:]]*$/  {p += $2}

@@ -39,6 +39,25 @@ public sealed class ServingPromisesTests(BatchingServerFactory factory) : IClass
         return (status, answer, clock.Elapsed);
     }
 
+    /// <summary>
+    /// Waits until at least <paramref name="items"/> items are admitted (queued or judging, from /metrics), for at most
+    /// <paramref name="atMost"/>; says whether they were.
+    /// </summary>
+    private static async Task<bool> WaitForAdmittedAsync(HttpClient client, int items, TimeSpan atMost)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < atMost)
+        {
+            var metrics = await client.GetStringAsync("/metrics");
+            var admitted = metrics.Split('\n')
+                .Where(l => l.StartsWith("assay_queue_depth ", StringComparison.Ordinal) || l.StartsWith("assay_in_flight ", StringComparison.Ordinal))
+                .Sum(l => long.Parse(l[(l.IndexOf(' ', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            if (admitted >= items) return true;
+            await Task.Delay(5);
+        }
+        return false;
+    }
+
     [SandboxFact]
     public async Task A_request_is_answered_when_its_own_items_are_done_not_when_the_batch_it_shared_is()
     {
@@ -64,11 +83,13 @@ public sealed class ServingPromisesTests(BatchingServerFactory factory) : IClass
     {
         var client = factory.CreateClient();
         var clock = Stopwatch.StartNew();
-        // Sixteen items in one batch window: the first sandbox takes the first four — the early request's three and
-        // the late one's endless loop, judged after them in the same sandbox. Verdicts leave a sandbox as the
+        // Sixteen items in one batch window, split evenly over the sandboxes: the first sandbox takes the early
+        // request's three and the late one's endless loop, judged after them in the same sandbox. Verdicts leave a sandbox as the
         // harness reports them: the early request does not wait for the loop's 5 s limit (it once did).
         var early = TimedAsync(client, Request("def f():\n    return 1\n", 5, copies: 3), clock);
-        await Task.Delay(40);
+        // The late request is sent once the early one's items are admitted (a fixed pause once lost that race on a
+        // busy CI machine), and within the same batch window.
+        Assert.True(await WaitForAdmittedAsync(client, 3, TimeSpan.FromSeconds(2)), "the early request's items were not admitted within 2 s");
         var late = TimedAsync(client, new
         {
             items = new[] { new { id = "loop", code = "def f():\n    while True:\n        pass\n" } }
@@ -79,11 +100,12 @@ public sealed class ServingPromisesTests(BatchingServerFactory factory) : IClass
         var earlyAnswer = await early;
         var lateAnswer = await late;
 
-        Assert.Equal(200, earlyAnswer.Status);
-        Assert.All(earlyAnswer.Body.GetProperty("results").EnumerateArray(), r => Assert.Equal("ok", r.Str("status")));
-        Assert.Equal("time_limit", lateAnswer.Body.GetProperty("results")[0].Str("status"));
-        Assert.True(lateAnswer.At - earlyAnswer.At >= TimeSpan.FromSeconds(3),
-            $"the early request was answered at {earlyAnswer.At.TotalSeconds:F1} s, the late one at {lateAnswer.At.TotalSeconds:F1} s: it waited for the loop");
+        var seen = $"early answer at {earlyAnswer.At.TotalSeconds:F1} s: {earlyAnswer.Body}; " +
+                   $"late answer at {lateAnswer.At.TotalSeconds:F1} s: {lateAnswer.Body}";
+        Assert.True(earlyAnswer.Status == 200, seen);
+        Assert.True(earlyAnswer.Body.GetProperty("results").EnumerateArray().All(r => r.Str("status") == "ok"), seen);
+        Assert.True(lateAnswer.Body.GetProperty("results")[0].Str("status") == "time_limit", seen);
+        Assert.True(lateAnswer.At - earlyAnswer.At >= TimeSpan.FromSeconds(3), "the early request waited for the loop: " + seen);
     }
 
     [SandboxFact]

@@ -62,25 +62,34 @@ public sealed class KillNineResumeTests : IDisposable
         var store = _dir.PathOf("killed.db");
         var random = new Random(20261203);
         var killedMidRun = 0;
+        var killedAt = new List<string>();
+        // Anywhere from start-up (loading, opening the store) into judging and flushing; resumed runs have less left to
+        // do, so the window is a share of the clean run's time rather than all of it, and it halves after a run that
+        // ended before its kill (a clean run slowed by a busy machine would otherwise size it for runs that are not).
+        var window = Math.Max(cleanSeconds * 0.5, 1);
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var results = _dir.PathOf($"killed-{attempt}.jsonl");
             using var run = StartEval(problems, samples, store, results);
-            // Anywhere from start-up (loading, opening the store) into judging and flushing; resumed runs have less left to
-            // do, so the window is a share of the clean run's time rather than all of it.
-            await Task.Delay(TimeSpan.FromSeconds(0.2 + random.NextDouble() * Math.Max(cleanSeconds * 0.5, 1)));
-            if (!run.HasExited) killedMidRun++;
+            var delay = 0.2 + random.NextDouble() * window;
+            await Task.Delay(TimeSpan.FromSeconds(delay));
+            var running = !run.HasExited;
+            if (running) killedMidRun++;
+            else window = Math.Max(window / 2, 0.5);
+            killedAt.Add($"{delay:F1} s{(running ? "" : " (had ended)")}");
             await run.KillAsync(); // SIGKILL: no handler runs
             // Either no results file or a whole one — never a half-written one.
             if (File.Exists(results)) Assert.Equal(Samples, Verdicts(results).Count);
         }
-        Assert.True(killedMidRun >= 3, $"only {killedMidRun} of 10 runs were still running when killed: the test does not test kills");
+        Assert.True(killedMidRun >= 3, $"only {killedMidRun} of 10 runs were still running when killed (clean run {cleanSeconds:F1} s; " +
+            $"kills at {string.Join(", ", killedAt)}): the test does not test kills");
 
         using var rerunProcess = StartEval(problems, samples, store, _dir.PathOf("rerun.jsonl"));
         var rerun = await rerunProcess.WaitAsync();
 
         Assert.True(rerun.ExitCode == 0, "rerun: " + rerun);
-        Assert.True(rerun.Json().GetProperty("samples_from_store").GetInt32() > 0, "the rerun resumed nothing from the store: " + rerun.Stdout);
+        Assert.True(rerun.Json().GetProperty("samples_from_store").GetInt32() > 0,
+            $"the rerun resumed nothing from the store (kills at {string.Join(", ", killedAt)}): " + rerun.Stdout);
         Assert.Equal(expected, Verdicts(_dir.PathOf("rerun.jsonl")));
     }
 }
