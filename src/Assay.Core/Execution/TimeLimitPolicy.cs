@@ -70,6 +70,15 @@ public sealed record TimeLimitPolicy
     /// </summary>
     public static TimeSpan WallBackstop(TimeSpan cpuLimit) => cpuLimit * 3 + TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// CPU-time limit for defining a candidate (its imports and top-level code) before its tests run, at least 1 s:
+    /// classic harnesses run the program inside a whole-program budget (HumanEval's 3 s, CodeT's 0.1 s per test +
+    /// 0.1 s), not within one test's limit, and `import numpy` alone takes ~80 ms. Within a 50 ms test limit a
+    /// program that imports numpy timed out in a fresh worker and not in one where an earlier candidate had
+    /// imported it: its verdict depended on its neighbours.
+    /// </summary>
+    public static double LoadLimitSeconds(double testLimitSeconds) => Math.Max(1.0, testLimitSeconds);
+
     /// <summary>CPU limit and its wall backstop, as resource limits.</summary>
     public static ResourceLimits Apply(ResourceLimits limits, double cpuSeconds)
     {

@@ -48,12 +48,8 @@ public sealed record MatrixOptions
     /// </summary>
     public double TimeLimitSeconds { get; init; } = CodeTTimeLimitSeconds;
 
-    /// <summary>
-    /// CPU-time limit for defining a candidate (its imports and top-level code), at least 1 s: CodeT ran the
-    /// program inside its whole-program budget (0.1 s per test + 0.1 s), not within one test's limit, and
-    /// `import numpy` alone takes more than 0.1 s.
-    /// </summary>
-    public double LoadLimitSeconds => Math.Max(1.0, TimeLimitSeconds);
+    /// <summary>CPU-time limit for defining a candidate: the one rule, <see cref="TimeLimitPolicy.LoadLimitSeconds"/>.</summary>
+    public double LoadLimitSeconds => TimeLimitPolicy.LoadLimitSeconds(TimeLimitSeconds);
 
     /// <summary>
     /// Timeouts one candidate may have before its remaining cells are left <see cref="CellOutcome.NotRun"/>

@@ -87,7 +87,8 @@ internal sealed class PythonMode(ModeContext context) : IJudgingMode
                 .Append(io.Oracle == IoOracle.Apps ? "\0apps-rule-2" : "");
             var ioId = idPrefix + Hash(ioKey);
             return new JudgeItem(ioId, program, "", [], problem.EntryPoint, limitSeconds, Calls: io.Inputs, CallLimits: callLimits,
-                TotalLimitSeconds: total, TaggedCalls: io.TaggedInputs, Method: io.Method, NotNone: io.Oracle == IoOracle.NotNone);
+                TotalLimitSeconds: total, TaggedCalls: io.TaggedInputs, Method: io.Method, NotNone: io.Oracle == IoOracle.NotNone,
+                LoadLimitSeconds: TimeLimitPolicy.LoadLimitSeconds(limitSeconds));
         }
         var judge = (PythonAssertJudge)problem.Judge;
         var key = new StringBuilder()
@@ -96,7 +97,8 @@ internal sealed class PythonMode(ModeContext context) : IJudgingMode
             .AppendJoin('\u0001', judge.Tests).Append('\0')
             .Append(problem.EntryPoint).Append(judge.RebindEntryPoint ? "\0rebind\0" : "\0")
             .Append(limitSeconds.ToString("R", CultureInfo.InvariantCulture));
-        return new JudgeItem(idPrefix + Hash(key), program, judge.Setup, judge.Tests, problem.EntryPoint, limitSeconds, judge.RebindEntryPoint);
+        return new JudgeItem(idPrefix + Hash(key), program, judge.Setup, judge.Tests, problem.EntryPoint, limitSeconds, judge.RebindEntryPoint,
+            LoadLimitSeconds: TimeLimitPolicy.LoadLimitSeconds(limitSeconds));
     }
 
     private static string Hash(StringBuilder key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..40];

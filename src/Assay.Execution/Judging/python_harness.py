@@ -1,5 +1,7 @@
-# Assay's Python judge harness. Runs inside the sandbox as two processes: the judge (this program run as the
-# sandbox's main program) and a worker (the same program with --worker) that it starts.
+# Assay's Python judge harness. Runs inside the sandbox as the judge (this program run as the sandbox's main
+# program) and a worker (the same program) that runs the candidates: forked, for each fresh worker, from a fork
+# server (the same program with --fork-server, started before the judge reads its input), or started as a new
+# interpreter (--worker) where that is not possible.
 #
 # The harness is written as several files by concern, joined in a fixed order into the one program the sandbox
 # runs (PythonJudge.HarnessParts): this file (protocol, imports, what every part uses), then

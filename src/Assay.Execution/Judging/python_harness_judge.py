@@ -35,8 +35,9 @@ def _load_limit(item, limit):
 
 
 class Judge(MatrixRows):
-    def __init__(self, isolated):
+    def __init__(self, isolated, server=None):
         self.isolated = isolated
+        self.server = server
         self.worker = None
         self.memo = None
         self.loaded = False
@@ -50,7 +51,7 @@ class Judge(MatrixRows):
     def fresh_worker(self):
         if self.worker is not None:
             self.worker.kill()
-        self.worker = Worker()
+        self.worker = Worker(self.server)
         self.loaded = False
         self.unused = True
 

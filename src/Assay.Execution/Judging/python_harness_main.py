@@ -5,8 +5,9 @@
 def judge_main():
     results = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="replace")
     devnull = os.open(os.devnull, os.O_RDWR)
-    # The worker starts while the items are read: an interpreter start is the costliest step of a small batch.
-    early = Worker()
+    # The fork server starts while the items are read (an interpreter start is the costliest step of a small
+    # batch), and before: it must hold nothing of them.
+    server = ForkServer.start()
     raw = sys.stdin.buffer.read()
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -14,8 +15,8 @@ def judge_main():
     header = json.loads(lines[0])
     nonce = header["nonce"]
     signal.signal(signal.SIGALRM, _on_timer)
-    judge = Judge(bool(header.get("isolated")))
-    judge.worker, judge.unused = early, True
+    judge = Judge(bool(header.get("isolated")), server)
+    judge.worker, judge.unused = Worker(server), True
     count = 0
     channel = _Channel(results, nonce)
     for line in lines[1:]:
@@ -40,6 +41,8 @@ def judge_main():
         count += 1
     if judge.worker is not None:
         judge.worker.kill()
+    if server is not None:
+        server.close()
     channel.write({"done": count}, flush=True)
     os._exit(0)
 
@@ -79,5 +82,7 @@ _PRISTINE_BUILTINS = dict(builtins.__dict__)
 
 if len(sys.argv) > 1 and sys.argv[1] == "--worker":
     worker_main()
+elif len(sys.argv) > 1 and sys.argv[1] == "--fork-server":
+    fork_server_main()
 else:
     judge_main()

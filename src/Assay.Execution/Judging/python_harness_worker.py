@@ -30,19 +30,9 @@ class _Requests:
         return b"\n" in self.buffer
 
 
-def worker_main():
-    # When the sandbox runs out of memory the kernel's OOM killer must take the candidate's process, never the
-    # judge, which then reports memory_limit and starts a fresh worker for the next candidate.
-    try:
-        with open("/proc/self/oom_score_adj", "w") as adj:
-            adj.write("1000")
-    except OSError:
-        pass
-    replies_fd = os.dup(1)
-    requests = _Requests(os.dup(0))
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
+def _worker_setup():
+    """What every worker does before its first request: the same in a new interpreter and in the fork server
+    (whose forks start from it)."""
     signal.signal(signal.SIGPROF, _on_timer)
     signal.signal(signal.SIGALRM, _on_timer)
     # logging registers an atexit hook when first imported (requests, urllib3 and others import it), which would
@@ -50,7 +40,77 @@ def worker_main():
     import logging  # noqa: F401
     # random too: it is re-seeded before every program, so a candidate that draws from it behaves the same in
     # every run and whichever candidates ran before it in this worker.
+    import random  # noqa: F401
+    global _DICT_STAMP
+    _DICT_STAMP = _dict_stamp_reader()
+
+
+def _detach_streams():
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def worker_main():
+    """A worker started as a new interpreter: requests on stdin, replies on stdout."""
+    requests_fd, replies_fd = os.dup(0), os.dup(1)
+    _detach_streams()
+    _worker_setup()
+    _serve(requests_fd, replies_fd)
+
+
+def fork_server_main():
+    """The fork server (see ForkServer): set up as a worker, then forks one on each request from the judge, whose
+    socket is its stdin. A fork's request and reply pipes come with the request."""
+    import socket
+    sock = socket.socket(fileno=os.dup(0))
+    _detach_streams()
+    _worker_setup()
+    # What every fork shares and nothing changes: the collector need not walk it in any of them.
+    gc.freeze()
+    pending = b""
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, 256, 2)
+        except OSError:
+            os._exit(0)
+        if not message:
+            os._exit(0)
+        pending += message
+        while b"\n" in pending:
+            line, _, pending = pending.partition(b"\n")
+            words = line.split()
+            if words[:1] == [b"fork"] and len(fds) == 2:
+                pid = os.fork()
+                if pid == 0:
+                    sock.close()
+                    _serve(fds[0], fds[1])
+                for fd in fds:
+                    os.close(fd)
+                fds = []
+                sock.sendall(b"%d\n" % pid)
+            elif words[:1] == [b"wait"] and len(words) == 2:
+                try:
+                    _, status = os.waitpid(int(words[1]), 0)
+                    sock.sendall(b"%d\n" % os.waitstatus_to_exitcode(status))
+                except (ChildProcessError, ValueError):
+                    sock.sendall(b"?\n")
+            else:
+                os._exit(0)
+
+
+def _serve(requests_fd, replies_fd):
+    """The worker's request loop; never returns."""
+    # When the sandbox runs out of memory the kernel's OOM killer must take the candidate's process, never the
+    # judge (or the fork server), which then reports memory_limit and starts a fresh worker for the next candidate.
+    try:
+        with open("/proc/self/oom_score_adj", "w") as adj:
+            adj.write("1000")
+    except OSError:
+        pass
     import random
+    requests = _Requests(requests_fd)
     baseline = _snapshot()
     # Everything imported so far lives as long as the worker: the collector need not walk it again.
     gc.freeze()
@@ -84,7 +144,7 @@ def worker_main():
             if served % 100 == 0:
                 gc.collect()
             if not reason and len(sys.modules) != len(baseline["module_ids"]):
-                baseline = _snapshot()
+                baseline = _snapshot(baseline)
             reply({"ok": True, "tampered": reason, "cpu": time.process_time() - started, "seq": request.get("seq")})
             continue
         sink = Sink()
