@@ -30,15 +30,20 @@ def _values_stamp(d):
     return (len(d), sum(map(id, d.values())))
 
 
+_values_stamp.all = lambda dicts: list(map(_values_stamp, dicts))
+# Whether the stamp changes with every change to a dict (then an unchanged sys.modules needs no closer look).
+_values_stamp.exact = False
+
+
 def _dict_stamp_reader():
     """How the worker tells, after each candidate, which module dicts changed. CPython stamps every dict with a
     version tag that changes whenever the dict does (PEP 509, `ma_version_tag`, right after the object header and
     `ma_used`): reading it is one memory read per module, where summing every module's value identities cost
     ~0.75 ms per candidate once candidates had imported numpy and the like (28% of the harness's CPU time on
     CodeT's HumanEval samples). The tag is used only if it behaves so on this interpreter, checked here; otherwise
-    (another layout, a later CPython that dropped the tag) the identities are summed as before. A stamp only
-    says which modules to compare name by name, so a wrong one costs time, not a missed rebinding: the names are
-    compared whenever it moved, and a candidate able to forge it (ctypes) could rewrite a function in place anyway."""
+    (another layout, a later CPython that dropped the tag) the identities are summed as before. A stamp that
+    moves without a rebinding costs one module's names compared; one that stayed on a rebinding would miss it,
+    hence the check. A candidate able to forge the tag (ctypes) could rewrite a function in place anyway."""
     try:
         import ctypes
         read = ctypes.c_uint64.from_address
@@ -46,6 +51,16 @@ def _dict_stamp_reader():
 
         def stamp(d):
             return read(id(d) + offset).value
+
+        import operator
+        value = operator.attrgetter("value")
+
+        def stamp_all(dicts):
+            # One pass in C over every module: no Python-level call per module.
+            return list(map(value, map(read, map(offset.__add__, map(id, dicts)))))
+
+        stamp.all = stamp_all
+        stamp.exact = True
 
         probe, other, kept = {"a": 1, "b": 2}, {}, object()
         seen = [stamp(probe)]
@@ -57,7 +72,8 @@ def _dict_stamp_reader():
         seen.append(stamp(probe))
         del probe["b"]          # a name removed
         seen.append(stamp(probe))
-        if seen[0] == seen[1] and seen[2] == seen[3] and len({seen[1], seen[2], seen[4]}) == 3 and seen[2] != 0:
+        if (seen[0] == seen[1] and seen[2] == seen[3] and len({seen[1], seen[2], seen[4]}) == 3 and seen[2] != 0
+                and stamp_all([probe, other]) == [seen[4], stamp(other)]):
             return stamp
     except Exception:  # noqa: BLE001 - no ctypes, or not CPython: the fallback
         pass
@@ -98,39 +114,45 @@ def _snapshot(previous=None):
     but imported modules), only the modules imported since are read name by name."""
     modules = sorted((k, v) for k, v in sys.modules.items() if v is not None)
     fingerprint = _module_fingerprint(modules, previous["modules"] if previous else None)
+    dicts = [module.__dict__ for module, _ in fingerprint.values()]
     return {
         "state": _interpreter_state(),
+        "sys.modules": _DICT_STAMP(sys.modules),
         "module_ids": {k: id(v) for k, v in modules},
         "modules": fingerprint,
-        "summary": {name: _DICT_STAMP(module.__dict__) for name, (module, _) in fingerprint.items()},
+        "order": list(fingerprint),
+        "dicts": dicts,
+        "stamps": _DICT_STAMP.all(dicts),
     }
 
 
 def _tampered(before):
-    after_ids = {k: id(v) for k, v in sys.modules.items() if v is not None}
-    for k, v in before["module_ids"].items():
-        if after_ids.get(k) != v:
-            return "sys.modules[%r] replaced" % k
+    stamp = _DICT_STAMP
+    if not (stamp.exact and stamp(sys.modules) == before["sys.modules"]):
+        after_ids = {k: id(v) for k, v in sys.modules.items() if v is not None}
+        for k, v in before["module_ids"].items():
+            if after_ids.get(k) != v:
+                return "sys.modules[%r] replaced" % k
     now = _interpreter_state()
     for key, value in before["state"].items():
         if now[key] != value:
             return "interpreter state changed: " + key
-    summary = before["summary"]
+    stamps = before["stamps"]
+    current = stamp.all(before["dicts"])
+    if current == stamps:
+        return None
     missing = object()
-    stamp = _DICT_STAMP
-    for name, (module, names) in before["modules"].items():
-        d = getattr(module, "__dict__", None)
-        if not isinstance(d, dict):
-            return "module %s removed" % name
-        current = stamp(d)
-        if summary.get(name) == current:
+    for index, (old, new) in enumerate(zip(stamps, current)):
+        if old == new:
             continue
-        for key, ident in names.items():
+        name = before["order"][index]
+        d = before["dicts"][index]
+        for key, ident in before["modules"][name][1].items():
             value = d.get(key, missing)
             if value is missing or id(value) != ident:
                 return "module %s: %s rebound" % (name, key)
         # Only names added (a submodule imported, a warnings registry): the new stamp is the baseline's.
-        summary[name] = current
+        stamps[index] = new
     return None
 
 
