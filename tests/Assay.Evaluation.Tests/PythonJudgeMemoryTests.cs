@@ -35,16 +35,8 @@ public sealed class PythonJudgeMemoryTests
         Assert.True(runner is not null, why);
         using (runner)
         {
-            var python = runner.ResolveLanguage("python")!.Toolchain!;
-            var judge = new PythonJudge(runner, python, memoryLimitKb: MemoryKb);
-            var verdicts = new Dictionary<string, ProgramVerdict>();
             // One batch: the bomb and the right program share a sandbox, the right one judged after the bomb.
-            await judge.JudgeAsync(items, JudgeIsolation.Batch, items.Count, (id, verdict) =>
-            {
-                lock (verdicts) verdicts[id] = verdict;
-                return Task.CompletedTask;
-            });
-            return verdicts;
+            return await HarnessVerdicts.JudgeAsync(runner, items, MemoryKb);
         }
     }
 

@@ -48,7 +48,6 @@ class ForkServer:
 
     def __init__(self):
         import socket, subprocess
-        self.socket_module = socket
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         command, environment = _interpreter("--fork-server")
         try:
@@ -61,40 +60,45 @@ class ForkServer:
         self.pending = b""
 
     def fork(self):
-        """A new worker as (pid, the fd its requests are written to, the fd its replies are read from), or None."""
+        """A new worker as (pid, the fd its requests are written to, the fd its replies are read from), or None
+        when the fork server is gone."""
         if not self.alive:
             return None
+        import socket
         requests_read, requests_write = os.pipe()
         replies_read, replies_write = os.pipe()
         try:
-            self.socket_module.send_fds(self.sock, [b"fork\n"], [requests_read, replies_write])
-            pid = int(self._reply(10))
-            return pid, requests_write, replies_read
-        except BaseException:
+            socket.send_fds(self.sock, [b"fork\n"], [requests_read, replies_write])
+            return int(self._reply(10)), requests_write, replies_read
+        except BaseException as e:
             # Gone, or interrupted mid-request (the judge's timer): its answers can no longer be matched up.
             self.close()
             os.close(requests_write)
             os.close(replies_read)
-            if isinstance(sys.exc_info()[1], Exception):
-                return None
-            raise
+            if not isinstance(e, Exception):
+                raise
+            return None
         finally:
             os.close(requests_read)
             os.close(replies_write)
 
     def wait(self, pid, timeout):
-        """Reaps a worker it forked: its exit code (negative: the signal that ended it), as subprocess reports one."""
+        """Reaps a worker it forked: its exit code (negative: the signal that ended it), as subprocess reports one;
+        None when the fork server is gone (the worker is then the judge's to reap)."""
         if not self.alive:
-            raise ChildProcessError("the fork server is gone")
+            return None
         try:
             self.sock.sendall(b"wait %d\n" % pid)
             answer = self._reply(timeout)
-        except BaseException:
+            code = None if answer == b"?" else int(answer)
+        except BaseException as e:
             self.close()
-            raise
-        if answer == b"?":
-            raise ChildProcessError("no such worker")
-        return int(answer)
+            if not isinstance(e, Exception):
+                raise
+            return None
+        if code is None:
+            raise ChildProcessError("worker %d is not the fork server's" % pid)
+        return code
 
     def _reply(self, timeout):
         self.sock.settimeout(timeout)
@@ -196,14 +200,9 @@ class Worker:
         if self.code is None:
             if self.server is None:
                 self.code = self.process.wait(timeout=timeout)
-            elif self.server.alive:
-                try:
-                    self.code = self.server.wait(self.pid, timeout)
-                except (OSError, ValueError):
-                    if self.server.alive:
-                        raise
-            if self.code is None and self.server is not None:
-                self.code = self._reap_orphan(timeout)
+            else:
+                code = self.server.wait(self.pid, timeout)
+                self.code = code if code is not None else self._reap_orphan(timeout)
         return self.code
 
     def _reap_orphan(self, timeout):

@@ -31,15 +31,8 @@ public sealed class PythonWorkerTests
     /// </summary>
     private static async Task<Dictionary<string, ProgramVerdict>> JudgeOneBatchAsync(ProgramRunner runner, params JudgeItem[] items)
     {
-        var judge = new PythonJudge(runner, runner.ResolveLanguage("python")!.Toolchain!, memoryLimitKb: 256 * 1024);
-        var verdicts = new Dictionary<string, ProgramVerdict>();
         var all = items.Concat(items.Select((_, i) => new JudgeItem($"filler-{i}", Right + $"# filler {i}\n", "", Tests, "f", 2))).ToList();
-        await judge.JudgeAsync(all, JudgeIsolation.Batch, all.Count, (id, verdict) =>
-        {
-            lock (verdicts) verdicts[id] = verdict;
-            return Task.CompletedTask;
-        });
-        return verdicts;
+        return await HarnessVerdicts.JudgeAsync(runner, all, 256 * 1024);
     }
 
     [SandboxFact]
