@@ -38,6 +38,9 @@ public sealed record TimeLimitPolicy
     /// <summary>The floor a problem gets: the user's, else its reference harness's, else Assay's own.</summary>
     public double FloorFor(double? harnessFloorSeconds) => FloorSeconds ?? harnessFloorSeconds ?? DefaultFloorSeconds;
 
+    /// <summary>This rule for a problem whose tests reproduce a harness with that floor (null: none): its floor fixed.</summary>
+    public TimeLimitPolicy ForHarness(double? harnessFloorSeconds) => this with { FloorSeconds = FloorFor(harnessFloorSeconds) };
+
     /// <summary>Calibrated limit = max(floor, factor × the reference's slowest test), EvalPlus-style.</summary>
     public double Factor { get; init; } = 10.0;
 

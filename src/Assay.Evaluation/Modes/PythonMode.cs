@@ -26,10 +26,10 @@ internal sealed class PythonMode(ModeContext context) : IJudgingMode
     public double? MeasuredCpuMs(ProgramVerdict reference) =>
         reference.Tests.Count == 0 ? reference.CpuTimeMs : reference.Tests.Max(t => t.CpuTimeMs);
 
-    /// <summary>Input/output tests are timed one by one: each gets its own calibrated limit.</summary>
+    /// <summary>Input/output tests are timed one by one: each gets its own calibrated limit (the policy is the problem's).</summary>
     public IReadOnlyList<double>? PerTestLimits(Problem problem, ProgramVerdict? reference, TimeLimitPolicy policy) =>
-        policy.FixedSeconds is null && problem.Judge is IoFunctionJudge io && reference is { Passed: true }
-            ? reference.Tests.Select(t => policy.Calibrated(t.CpuTimeMs, io.HarnessFloorSeconds)).ToList()
+        policy.FixedSeconds is null && problem.Judge is IoFunctionJudge && reference is { Passed: true }
+            ? reference.Tests.Select(t => policy.Calibrated(t.CpuTimeMs)).ToList()
             : null;
 
     public Planned Plan(Problem problem, string language, string program, ProblemCalibration limits, bool reference)

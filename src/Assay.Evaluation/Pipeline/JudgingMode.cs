@@ -68,6 +68,9 @@ internal interface IJudgingMode
     /// <summary>The CPU time calibration scales: the reference's slowest test, or its whole run for a test program.</summary>
     double? MeasuredCpuMs(ProgramVerdict reference);
 
-    /// <summary>Per-test limits, for modes that time tests one by one from a measured reference (else null).</summary>
+    /// <summary>
+    /// Per-test limits, for modes that time tests one by one from a measured reference (else null); <paramref name="policy"/>
+    /// is the problem's own (its harness floor resolved: <see cref="TimeLimitPolicy.ForHarness"/>).
+    /// </summary>
     IReadOnlyList<double>? PerTestLimits(Problem problem, ProgramVerdict? reference, TimeLimitPolicy policy);
 }

@@ -151,7 +151,7 @@ public sealed class JudgingPipeline
             var cpu = reference is { Passed: true } ? mode.MeasuredCpuMs(reference) : null;
             var harnessFloor = (problem.Judge as IoFunctionJudge)?.HarnessFloorSeconds;
             var limit = policy.LimitFor(mode.Unit, own, cpu, harnessFloorSeconds: harnessFloor);
-            result[problem] = new ProblemLimits(new ProblemCalibration(problem.TaskId, limit, reference, mode.PerTestLimits(problem, reference, policy)),
+            result[problem] = new ProblemLimits(new ProblemCalibration(problem.TaskId, limit, reference, mode.PerTestLimits(problem, reference, policy.ForHarness(harnessFloor))),
                 own, cpu, harnessFloor);
         }
         return result;

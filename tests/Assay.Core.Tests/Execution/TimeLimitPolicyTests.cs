@@ -34,5 +34,9 @@ public sealed class TimeLimitPolicyTests
         Assert.Equal(0.05, (TimeLimitPolicy.Default with { FloorSeconds = 0.05 }).Calibrated(0.2, harnessFloorSeconds: 4.0));
         Assert.Equal(4.0, TimeLimitPolicy.Default.LimitFor(TimedUnit.Test, null, null, harnessFloorSeconds: 4.0));
         Assert.Equal(2.0, TimeLimitPolicy.Default.LimitFor(TimedUnit.Test, null, null));
+        // A problem's own rule, its harness floor resolved once (what per-test limits are calibrated with).
+        Assert.Equal(4.0, TimeLimitPolicy.Default.ForHarness(4.0).Calibrated(0.2));
+        Assert.Equal(0.05, TimeLimitPolicy.Default.ForHarness(null).Calibrated(0.2));
+        Assert.Equal(0.05, (TimeLimitPolicy.Default with { FloorSeconds = 0.05 }).ForHarness(4.0).Calibrated(0.2));
     }
 }
